@@ -1,0 +1,121 @@
+"""Plotly figures for the hierarchy and maturity-stage views, labelled in Indonesian."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from netno.codebook import Codebook
+from netno.summary import category_counts, hierarchy_counts, stage_counts
+
+# Okabe-Ito colours: they stay distinguishable under the common colour-vision deficiencies.
+COLOUR_BLIND_SAFE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+STAGE_COLOURS = {
+    "present": "#56B4E9",
+    "interact": "#0072B2",
+    "transact": "#D55E00",
+    "integration": "#009E73",
+}
+THEME_COLOURS = {"aksesibilitas": "#0072B2", "pengajuan": "#E69F00", "pembayaran": "#D55E00"}
+
+
+def _empty_figure(message: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, font={"size": 16})
+    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=300)
+    return figure
+
+
+def hierarchy_treemap(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
+    """Draw the treemap theme -> category -> journey step, sized by comment count."""
+    counts = hierarchy_counts(coded, codebook)
+    if counts.empty:
+        return _empty_figure("Belum ada komentar berkategori pada filter ini.")
+    figure = px.treemap(
+        counts,
+        path=[px.Constant("Semua kendala"), "theme_label", "category_label", "step_label"],
+        values="count",
+        color="theme",
+        color_discrete_map={"(?)": "#EEF2F8", **THEME_COLOURS},
+        custom_data=["theme", "category", "step"],
+    )
+    figure.update_traces(
+        hovertemplate="%{label}<br>%{value} komentar<extra></extra>",
+        textinfo="label+value",
+        root_color="#EEF2F8",
+    )
+    figure.update_layout(
+        title="Hierarki kendala: tema → kategori → langkah",
+        margin={"t": 50, "l": 10, "r": 10, "b": 10},
+        height=620,
+    )
+    return figure
+
+
+def stage_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
+    """Draw comment counts per maturity stage, in stage order."""
+    counts = stage_counts(coded, codebook)
+    figure = px.bar(
+        counts,
+        x="label",
+        y="count",
+        color="stage",
+        color_discrete_map=STAGE_COLOURS,
+        text="count",
+        labels={"label": "Tahap kematangan e-government", "count": "Jumlah komentar"},
+    )
+    top = counts.sort_values("count", ascending=False).iloc[0]
+    takeaway = (
+        f"Paling banyak di tahap {top['label']} ({top['count']} komentar)."
+        if top["count"]
+        else "Belum ada komentar berkategori."
+    )
+    figure.update_layout(
+        title=f"Komentar per tahap kematangan<br><sup>{takeaway}</sup>",
+        showlegend=False,
+        height=420,
+    )
+    return figure
+
+
+def stage_category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
+    """Draw comment counts per category, grouped under their stage."""
+    counts = category_counts(coded, codebook)
+    counts["stage_order"] = counts["stage"].map(lambda code: codebook.stages[code].order)
+    counts = counts.sort_values(["stage_order", "count"], ascending=[True, True])
+    figure = px.bar(
+        counts,
+        x="count",
+        y="label",
+        color="stage_label",
+        orientation="h",
+        color_discrete_map={
+            codebook.stages[code].label: colour for code, colour in STAGE_COLOURS.items()
+        },
+        labels={"count": "Jumlah komentar", "label": "Kategori", "stage_label": "Tahap"},
+        text="count",
+    )
+    figure.update_layout(
+        title="Kategori kendala di setiap tahap",
+        height=120 + 32 * len(counts),
+        yaxis={"categoryorder": "array", "categoryarray": list(counts["label"])},
+    )
+    return figure
+
+
+def category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
+    """Draw comment counts per category, largest first."""
+    counts = category_counts(coded, codebook).sort_values("count")
+    figure = px.bar(
+        counts,
+        x="count",
+        y="label",
+        color="theme_label",
+        orientation="h",
+        color_discrete_sequence=COLOUR_BLIND_SAFE,
+        labels={"count": "Jumlah komentar", "label": "Kategori", "theme_label": "Tema"},
+        text="count",
+    )
+    figure.update_layout(title="Jumlah komentar per kategori kendala", height=560)
+    return figure

@@ -1,0 +1,204 @@
+"""Commands that read exports: ``classify``, ``import`` and ``recode``."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from netno.classify import Classifier
+from netno.cli import CommandError
+from netno.ingest import IngestError, read_path
+from netno.pipeline import code_export, import_bytes, recode_store
+from netno.privacy import neutralize_frame
+from netno.store import Store, StoreError
+
+_LOGGER = logging.getLogger(__name__)
+
+OUTPUT_COLUMNS = ["id", "text", "categories", "themes", "stages", "steps", "intent", "evidence"]
+CODE_COLUMNS = ["categories", "themes", "stages", "steps"]
+OUTPUT_FORMATS = (".jsonl", ".csv", ".xlsx")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    classify = subparsers.add_parser(
+        "classify",
+        help="kodekan satu file ekspor komentar dan tulis hasilnya",
+        description="Kodekan setiap komentar (kategori, tema, tahap, langkah, maksud) "
+        "tanpa menyimpannya ke basis data.",
+    )
+    classify.add_argument("input", type=Path, help="file ekspor (CSV, XLSX, JSON atau JSONL)")
+    classify.add_argument(
+        "-o", "--output", type=Path, required=True, help="file hasil: .jsonl, .csv atau .xlsx"
+    )
+    classify.add_argument(
+        "--codebook", type=Path, help="file codebook TOML lain (bawaan: netno/codebook.toml)"
+    )
+    classify.set_defaults(handler=run_classify)
+
+    importer = subparsers.add_parser(
+        "import",
+        help="kodekan dan simpan file ekspor ke basis data (satu batch per file)",
+    )
+    importer.add_argument("files", type=Path, nargs="+", help="file ekspor")
+    importer.add_argument("--db", help="URL basis data (bawaan: data/netno.sqlite)")
+    importer.add_argument("--user", default="baris-perintah", help="nama pengunggah di log")
+    importer.add_argument(
+        "--keep-usernames",
+        action="store_true",
+        help="simpan nama pengguna apa adanya (bawaan: diganti nama samaran)",
+    )
+    importer.set_defaults(handler=run_import)
+
+    recode = subparsers.add_parser(
+        "recode", help="kodekan ulang semua komentar tersimpan dengan codebook sekarang"
+    )
+    recode.add_argument("--db", help="URL basis data (bawaan: data/netno.sqlite)")
+    recode.add_argument("--codebook", type=Path, help="file codebook TOML lain")
+    recode.set_defaults(handler=run_recode)
+
+
+def _classifier(path: Path | None) -> Classifier:
+    from netno.codebook import CodebookError, load_codebook
+
+    try:
+        return Classifier(load_codebook(path) if path else None)
+    except CodebookError as error:
+        raise CommandError(f"codebook tidak valid: {error}") from error
+
+
+def stable_id(row: pd.Series) -> str:
+    """Return an id for a comment that has none: a hash of author, time and text."""
+    key = f"{row.get('author') or ''}\x1f{row.get('created_at')}\x1f{row['text']}"
+    return "h" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def classification_table(coded: pd.DataFrame) -> pd.DataFrame:
+    """Shape a coded frame into the ``classify`` output: one row per comment."""
+    table = pd.DataFrame(
+        {
+            "id": [
+                source_id if isinstance(source_id, str) and source_id else stable_id(row)
+                for source_id, (_, row) in zip(coded["source_id"], coded.iterrows(), strict=True)
+            ],
+            "text": coded["text"],
+        }
+    )
+    for column in CODE_COLUMNS:
+        table[column] = coded[column].map(list)
+    table["intent"] = coded["intent"]
+    table["evidence"] = coded["evidence"].map(list)
+    return table[OUTPUT_COLUMNS]
+
+
+def write_table(table: pd.DataFrame, path: Path) -> None:
+    """Write the ``classify`` output by the extension of ``path``."""
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        with path.open("w", encoding="utf-8") as handle:
+            for record in table.to_dict(orient="records"):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+
+    flat = table.copy()
+    for column in CODE_COLUMNS:
+        flat[column] = flat[column].map("; ".join)
+    flat["evidence"] = flat["evidence"].map(lambda items: json.dumps(items, ensure_ascii=False))
+    flat = neutralize_frame(flat)
+    if suffix == ".csv":
+        flat.to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        flat.to_excel(path, index=False, sheet_name="Kode komentar", engine="openpyxl")
+
+
+def run_classify(arguments: argparse.Namespace) -> int:
+    output: Path = arguments.output
+    if output.suffix.lower() not in OUTPUT_FORMATS:
+        raise CommandError(
+            f"format keluaran {output.suffix or '(tanpa ekstensi)'!r} tidak didukung; "
+            f"pakai salah satu: {', '.join(OUTPUT_FORMATS)}"
+        )
+    classifier = _classifier(arguments.codebook)
+
+    started = time.perf_counter()
+    try:
+        ingest = read_path(arguments.input)
+    except IngestError as error:
+        raise CommandError(f"{arguments.input}: {error}") from error
+    export = code_export(ingest, file_name=arguments.input.name, classifier=classifier)
+    table = classification_table(export.coded)
+    try:
+        write_table(table, output)
+    except OSError as error:
+        raise CommandError(f"tidak bisa menulis {output}: {error.strerror}") from error
+    seconds = time.perf_counter() - started
+
+    coded_share = (table["categories"].map(len) > 0).mean() if len(table) else 0.0
+    print(
+        f"{len(table)} komentar dikodekan ke {output} dalam {seconds:.1f} detik; "
+        f"{coded_share:.0%} mendapat sedikitnya satu kategori; "
+        f"{len(ingest.skipped)} baris dilewati."
+    )
+    return 0
+
+
+def open_store(url: str | None) -> Store:
+    """Open the store at ``url`` (default: the dashboard's SQLite file)."""
+    try:
+        return Store(url)
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+
+
+def run_import(arguments: argparse.Namespace) -> int:
+    store = open_store(arguments.db)
+    classifier = Classifier()
+    failed = 0
+    for path in arguments.files:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            print(f"{path}: tidak bisa dibaca ({error.strerror}); file dilewati.")
+            failed += 1
+            continue
+        try:
+            summary = import_bytes(
+                data,
+                path.name,
+                store,
+                uploaded_by=arguments.user,
+                classifier=classifier,
+                keep_usernames=arguments.keep_usernames,
+            )
+        except (IngestError, StoreError) as error:
+            print(f"{path}: {error} Tidak ada yang disimpan dari file ini.")
+            failed += 1
+            continue
+        print(
+            f"{path}: batch {summary.id}, {summary.rows_read} baris dibaca, "
+            f"{summary.rows_new} baru, {summary.rows_duplicate} duplikat, "
+            f"{summary.rows_skipped} dilewati."
+        )
+    return 1 if failed else 0
+
+
+def run_recode(arguments: argparse.Namespace) -> int:
+    store = open_store(arguments.db)
+    classifier = _classifier(arguments.codebook)
+    started = time.perf_counter()
+    count = recode_store(store, classifier=classifier)
+    store.log(
+        "recode",
+        actor="baris-perintah",
+        detail={"codebook_version": classifier.codebook.version, "comments": count},
+    )
+    print(
+        f"{count} komentar dikodekan ulang dengan codebook versi {classifier.codebook.version} "
+        f"dalam {time.perf_counter() - started:.1f} detik."
+    )
+    return 0

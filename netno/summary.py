@@ -1,0 +1,213 @@
+"""Filter a coded frame and count it the ways the dashboard's views need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from netno.codebook import Codebook
+
+NO_STEP = "(langkah tidak disebut)"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices; an empty tuple means no restriction."""
+
+    start_month: str | None = None  # "YYYY-MM", inclusive
+    end_month: str | None = None
+    themes: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    intents: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _has_any(values: pd.Series, wanted: Iterable[str]) -> pd.Series:
+    wanted_set = set(wanted)
+    return values.map(lambda codes: bool(wanted_set.intersection(codes)))
+
+
+def apply_filters(coded: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Return the rows of ``coded`` that pass every filter.
+
+    A comment passes a theme, stage or category filter when any of its codes is chosen.
+    """
+    if coded.empty:
+        return coded
+    mask = pd.Series(True, index=coded.index)
+    if filters.start_month:
+        mask &= coded["month"].fillna("") >= filters.start_month
+    if filters.end_month:
+        mask &= coded["month"].fillna("9999") <= filters.end_month
+    if filters.themes:
+        mask &= _has_any(coded["themes"], filters.themes)
+    if filters.stages:
+        mask &= _has_any(coded["stages"], filters.stages)
+    if filters.categories:
+        mask &= _has_any(coded["categories"], filters.categories)
+    if filters.intents:
+        mask &= coded["intent"].isin(filters.intents)
+    return coded[mask]
+
+
+def months_in(coded: pd.DataFrame) -> list[str]:
+    """Return the sorted months (``YYYY-MM``) that have at least one comment."""
+    if coded.empty or "month" not in coded:
+        return []
+    return sorted(month for month in coded["month"].dropna().unique())
+
+
+def category_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Count comments per category (a comment counts once per category).
+
+    Returns one row per codebook category, zero counts included, with label, theme and
+    stage, ordered by count.
+    """
+    exploded = coded["categories"].explode().dropna() if not coded.empty else pd.Series([])
+    counts = exploded.value_counts()
+    total_coded = int((coded["categories"].map(len) > 0).sum()) if not coded.empty else 0
+    rows = []
+    for code, category in codebook.categories.items():
+        count = int(counts.get(code, 0))
+        rows.append(
+            {
+                "category": code,
+                "label": category.label,
+                "theme": category.theme,
+                "theme_label": codebook.themes[category.theme].label,
+                "stage": category.stage,
+                "stage_label": codebook.stages[category.stage].label,
+                "count": count,
+                "share": count / total_coded if total_coded else 0.0,
+            }
+        )
+    table = pd.DataFrame(rows)
+    return table.sort_values(["count", "category"], ascending=[False, True], ignore_index=True)
+
+
+def stage_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Count comments per maturity stage, in the codebook's stage order.
+
+    A comment with two categories of the same stage counts once for that stage.
+    """
+    exploded = coded["stages"].map(lambda stages: sorted(set(stages))).explode().dropna()
+    counts = exploded.value_counts() if not coded.empty else pd.Series(dtype=int)
+    return pd.DataFrame(
+        [
+            {
+                "stage": code,
+                "label": stage.label,
+                "description": stage.description,
+                "order": stage.order,
+                "count": int(counts.get(code, 0)),
+            }
+            for code, stage in codebook.stages.items()
+        ]
+    )
+
+
+def hierarchy_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Count comments per (theme, category, step) for the hierarchy treemap.
+
+    A comment with a category but no step counts under ``NO_STEP``. Only positive counts
+    are returned, because a treemap cannot draw a zero-sized box.
+    """
+    columns = ["theme", "theme_label", "category", "category_label", "step", "step_label", "count"]
+    rows: dict[tuple[str, str, str], int] = {}
+    for categories, steps in zip(coded["categories"], coded["steps"], strict=True):
+        for category in categories:
+            for step in steps or [NO_STEP]:
+                key = (codebook.categories[category].theme, category, step)
+                rows[key] = rows.get(key, 0) + 1
+    records = [
+        {
+            "theme": theme,
+            "theme_label": codebook.themes[theme].label,
+            "category": category,
+            "category_label": codebook.categories[category].label,
+            "step": step,
+            "step_label": codebook.steps[step].label if step in codebook.steps else NO_STEP,
+            "count": count,
+        }
+        for (theme, category, step), count in rows.items()
+    ]
+    return pd.DataFrame(records, columns=columns)
+
+
+def comments_matching(
+    coded: pd.DataFrame,
+    *,
+    theme: str | None = None,
+    category: str | None = None,
+    step: str | None = None,
+) -> pd.DataFrame:
+    """Return the comments behind one box of the hierarchy (``NO_STEP`` selects no step)."""
+    mask = pd.Series(True, index=coded.index)
+    if theme:
+        mask &= coded["themes"].map(lambda codes: theme in codes)
+    if category:
+        mask &= coded["categories"].map(lambda codes: category in codes)
+    if step == NO_STEP:
+        mask &= coded["steps"].map(len) == 0
+    elif step:
+        mask &= coded["steps"].map(lambda codes: step in codes)
+    return coded[mask]
+
+
+def evidence_summary(evidence: list[dict]) -> str:
+    """Render a comment's evidence as ``code: "span"`` pairs for a table cell."""
+    return "; ".join(f'{item["code"]}: "{item["text"]}"' for item in evidence)
+
+
+def headline(coded: pd.DataFrame, codebook: Codebook) -> dict[str, object]:
+    """Return the numbers the home page shows first."""
+    if coded.empty:
+        return {"comments": 0, "complaints": 0, "coded_share": 0.0, "top_category": None}
+    counts = category_counts(coded, codebook)
+    top = counts.iloc[0]
+    return {
+        "comments": len(coded),
+        "complaints": int((coded["intent"] == "keluhan").sum()),
+        "coded_share": float((coded["categories"].map(len) > 0).mean()),
+        "top_category": top["label"] if top["count"] > 0 else None,
+    }
+
+
+def select_comments(
+    coded: pd.DataFrame, *, uncertain_only: bool = False, categorised_only: bool = False
+) -> pd.DataFrame:
+    """Keep only comments with a code to check and/or with at least one category."""
+    if uncertain_only:
+        coded = coded[coded["uncertain"].map(len) > 0]
+    if categorised_only:
+        coded = coded[coded["categories"].map(len) > 0]
+    return coded
+
+
+def comment_rows(
+    coded: pd.DataFrame, codebook: Codebook, *, limit: int | None = None
+) -> pd.DataFrame:
+    """Return comments as a display table with Indonesian headers, newest first."""
+    shown = coded.sort_values("created_at", ascending=False, na_position="last")
+    if limit is not None:
+        shown = shown.head(limit)
+
+    def labels(codes: list[str], entries: dict) -> str:
+        return ", ".join(entries[code].label for code in codes if code in entries)
+
+    return pd.DataFrame(
+        {
+            "Tanggal": shown["day"],
+            "Komentar": shown["text"],
+            "Kategori": shown["categories"].map(lambda codes: labels(codes, codebook.categories)),
+            "Langkah": shown["steps"].map(lambda codes: labels(codes, codebook.steps)),
+            "Maksud": shown["intent"].map(
+                lambda code: codebook.intents[code].label if code in codebook.intents else code
+            ),
+            "Bukti": shown["evidence"].map(evidence_summary),
+            "Perlu dicek": shown["uncertain"].map(", ".join),
+        }
+    )

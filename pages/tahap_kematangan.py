@@ -1,0 +1,24 @@
+"""Tahap kematangan e-government: counts per stage in order, and per category inside each."""
+
+import streamlit as st
+
+from netno.charts import stage_bar, stage_category_bar
+from netno.summary import stage_counts
+from pages.shared import codebook, filtered_comments
+
+st.title("Tahap kematangan e-government")
+st.caption(
+    "Setiap kategori kendala ditempatkan pada satu dari empat tahap kematangan "
+    "e-government, berurutan dari present sampai integration."
+)
+
+book = codebook()
+coded = filtered_comments()
+
+columns = st.columns(len(book.stages))
+for column, row in zip(columns, stage_counts(coded, book).itertuples(), strict=True):
+    column.metric(row.label, row.count)
+    column.caption(row.description)
+
+st.plotly_chart(stage_bar(coded, book), use_container_width=True)
+st.plotly_chart(stage_category_bar(coded, book), use_container_width=True)
