@@ -1,0 +1,25 @@
+"""Beranda: the headline numbers, this month's spikes and the way into the other pages."""
+
+import streamlit as st
+
+from netno.charts import category_bar
+from netno.summary import headline
+from pages.shared import codebook, filtered_comments
+
+st.title("netno · Suara pengguna M-Paspor")
+st.caption(
+    "Komentar pengguna M-Paspor (Instagram Kantor Imigrasi Karawang dan ulasan Play Store) "
+    "dikodekan otomatis ke 14 kategori kendala, 3 tema dan 4 tahap kematangan e-government."
+)
+
+book = codebook()
+coded = filtered_comments()
+numbers = headline(coded, book)
+
+first, second, third, fourth = st.columns(4)
+first.metric("Komentar", numbers["comments"])
+second.metric("Keluhan", numbers["complaints"])
+third.metric("Berkategori", f"{numbers['coded_share']:.0%}")
+fourth.metric("Kendala terbanyak", numbers["top_category"] or "-")
+
+st.plotly_chart(category_bar(coded, book), use_container_width=True)

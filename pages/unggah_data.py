@@ -1,0 +1,116 @@
+"""Unggah data: upload a month's comment export, check the detected columns, code and store it."""
+
+import streamlit as st
+
+from netno.ingest import IngestError, preview
+from netno.pipeline import import_bytes
+from netno.store import StoreError
+from pages.shared import codebook, current_user, get_store, is_staff
+
+STAGE_TEXT = {"baca": "Membaca file", "kode": "Mengodekan komentar", "simpan": "Menyimpan"}
+NO_COLUMN = "(tidak ada)"
+
+st.title("Unggah data")
+if not is_staff():
+    st.warning("Halaman ini hanya untuk staf. Masuk sebagai staf untuk mengunggah data.")
+    st.stop()
+
+limit_mb = st.get_option("server.maxUploadSize")
+st.caption(
+    f"Format yang diterima: CSV (koma, titik koma atau tab), Excel (.xlsx), JSON dan JSONL "
+    f"dari ekspor Instagram atau ulasan Play Store. Ukuran maksimal {limit_mb} MB per file. "
+    "Nomor telepon, e-mail, NIK, nomor paspor, nomor permohonan dan kode billing disamarkan "
+    "sebelum disimpan."
+)
+
+uploaded = st.file_uploader(
+    "Pilih file ekspor komentar",
+    type=["csv", "tsv", "txt", "xlsx", "json", "jsonl"],
+    key="ud_file",
+)
+if uploaded is None:
+    st.stop()
+
+data = uploaded.getvalue()
+try:
+    detected = preview(data, uploaded.name)
+except IngestError as error:
+    st.error(f"File tidak bisa dibaca: {error}")
+    st.stop()
+
+guess = detected.guess
+st.subheader("Pratinjau")
+st.write(f"Format dikenali: **{detected.source_format}**.")
+if not guess.confident:
+    st.warning(
+        "Kolom teks komentar belum bisa dipastikan. Periksa pilihan kolom di bawah "
+        "sebelum menyimpan."
+    )
+columns = list(guess.candidates)
+left, right = st.columns(2)
+text_column = left.selectbox(
+    "Kolom teks komentar",
+    options=columns,
+    index=columns.index(guess.text) if guess.text in columns else 0,
+    key="ud_text_column",
+)
+date_options = [NO_COLUMN, *columns]
+date_column = right.selectbox(
+    "Kolom tanggal",
+    options=date_options,
+    index=date_options.index(guess.date) if guess.date in date_options else 0,
+    key="ud_date_column",
+)
+st.dataframe(detected.frame.head(10), hide_index=True, use_container_width=True)
+
+keep_usernames = st.checkbox(
+    "Simpan nama pengguna asli (bawaan: diganti nama samaran yang tetap)",
+    key="ud_keep_usernames",
+)
+if not st.button("Kodekan dan simpan", type="primary", key="ud_submit"):
+    st.stop()
+
+bar = st.progress(0.0, text="Mulai...")
+
+
+def show_progress(stage: str, done: int, total: int) -> None:
+    bar.progress(
+        min(done / total, 1.0) if total else 1.0, text=f"{STAGE_TEXT[stage]}: {done}/{total}"
+    )
+
+
+# Only the columns the user changed are passed on: for a recognised export the
+# reader knows its own fields better than a flat column list.
+chosen = {}
+if text_column != guess.text:
+    chosen["text_column"] = text_column
+if date_column != (guess.date or NO_COLUMN) and date_column != NO_COLUMN:
+    chosen["date_column"] = date_column
+
+try:
+    summary = import_bytes(
+        data,
+        uploaded.name,
+        get_store(),
+        uploaded_by=current_user(),
+        keep_usernames=keep_usernames,
+        progress=show_progress,
+        **chosen,
+    )
+except (IngestError, StoreError) as error:
+    bar.empty()
+    st.error(f"{error} Tidak ada data yang disimpan dari file ini.")
+    st.stop()
+
+bar.progress(1.0, text="Selesai")
+st.success(
+    f"Batch {summary.id} tersimpan: {summary.rows_read} baris dibaca, {summary.rows_new} komentar "
+    f"baru, {summary.rows_duplicate} duplikat (sudah tersimpan), {summary.rows_skipped} dilewati."
+)
+if summary.skipped:
+    st.subheader("Baris yang dilewati")
+    st.dataframe(
+        [{"Baris": item["row_number"], "Alasan": item["reason"]} for item in summary.skipped],
+        hide_index=True,
+    )
+st.caption(f"Dikodekan dengan codebook versi {codebook().version}.")

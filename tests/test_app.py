@@ -1,0 +1,102 @@
+"""The real dashboard under Streamlit's AppTest: every page renders, uploads land."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from netno.store import Store
+from tests.conftest import ROOT
+
+PAGES = [
+    "pages/beranda.py",
+    "pages/rekomendasi_prioritas.py",
+    "pages/hierarki_kendala.py",
+    "pages/tahap_kematangan.py",
+    "pages/frekuensi_kata.py",
+    "pages/tren.py",
+    "pages/komentar.py",
+    "pages/unggah_data.py",
+    "pages/riwayat_unggahan.py",
+]
+
+UPLOAD = [
+    {
+        "id": "u-1",
+        "text": "Sudah bayar dari kemarin tapi status masih menunggu pembayaran",
+        "timestamp": "2026-10-02T02:00:00+0000",
+        "username": "penguji_satu",
+    },
+    {
+        "id": "u-2",
+        "text": "kuota karawang selalu penuh, kapan dibuka lagi?",
+        "timestamp": "2026-10-03T02:00:00+0000",
+        "username": "penguji_dua",
+    },
+    {
+        "id": "u-3",
+        "text": "Aplikasinya keluar sendiri terus pas dibuka",
+        "timestamp": "2026-10-04T02:00:00+0000",
+        "username": "penguji_tiga",
+    },
+]
+
+
+def start_app() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.run()
+    return app
+
+
+def test_app_home_loads_demo_data(app_environment: str) -> None:
+    app = start_app()
+
+    assert not app.exception
+    assert Store(app_environment).comment_count() > 100
+    metric_labels = [metric.label for metric in app.metric]
+    assert "Komentar" in metric_labels
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_app_page_renders_on_demo(app_environment: str, page: str) -> None:
+    app = start_app()
+    app.switch_page(page)
+    app.run()
+
+    assert not app.exception, f"{page}: {app.exception}"
+    assert app.title, f"{page} shows no title"
+
+
+def test_app_upload_stores_batch(app_environment: str) -> None:
+    store = Store(app_environment)
+    app = start_app()
+    before = store.comment_count()
+    app.switch_page("pages/unggah_data.py")
+    app.run()
+
+    data = json.dumps(UPLOAD).encode("utf-8")
+    app.get("file_uploader")[0].set_value(("oktober.json", data, "application/json"))
+    app.run()
+    app.button(key="ud_submit").click()
+    app.run()
+
+    assert not app.exception
+    assert store.comment_count() == before + len(UPLOAD)
+    assert any("Batch" in success.value for success in app.success)
+
+
+def test_app_upload_rejects_bad_file(app_environment: str) -> None:
+    store = Store(app_environment)
+    app = start_app()
+    before = store.comment_count()
+    app.switch_page("pages/unggah_data.py")
+    app.run()
+
+    app.get("file_uploader")[0].set_value(("rusak.json", b'{"data": [', "application/json"))
+    app.run()
+
+    assert not app.exception
+    assert app.error, "a truncated JSON file shows no error"
+    assert store.comment_count() == before
