@@ -211,3 +211,25 @@ def comment_rows(
             "Perlu dicek": shown["uncertain"].map(", ".join),
         }
     )
+
+
+def batch_rows(batches: list) -> pd.DataFrame:
+    """Return stored batches as a display table with Indonesian headers."""
+    return pd.DataFrame(
+        [
+            {
+                "Batch": batch.id,
+                "File": batch.file_name,
+                "Oleh": batch.uploaded_by,
+                "Waktu (UTC)": batch.uploaded_at,
+                "Dibaca": batch.rows_read,
+                "Baru": batch.rows_new,
+                "Duplikat": batch.rows_duplicate,
+                "Dilewati": batch.rows_skipped,
+                "Alasan dilewati": "; ".join(
+                    f"baris {item['row_number']}: {item['reason']}" for item in batch.skipped[:5]
+                ),
+            }
+            for batch in batches
+        ]
+    )

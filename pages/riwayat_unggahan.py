@@ -1,0 +1,102 @@
+"""Riwayat unggahan: every batch, removal of a batch, re-coding, backup and restore."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from netno.pipeline import recode_store
+from netno.store import StoreError
+from netno.summary import batch_rows
+from pages.shared import codebook, current_user, get_store, is_staff
+
+st.title("Riwayat unggahan")
+if not is_staff():
+    st.warning("Halaman ini hanya untuk staf. Masuk sebagai staf untuk mengelola data.")
+    st.stop()
+
+store = get_store()
+batches = store.batches()
+st.subheader("Batch yang tersimpan")
+if batches:
+    st.dataframe(batch_rows(batches), hide_index=True, use_container_width=True)
+else:
+    st.info("Belum ada batch tersimpan.")
+
+if batches:
+    st.subheader("Hapus batch")
+    st.caption(
+        "Menghapus batch menghapus komentar yang hanya dibawa oleh batch itu. Komentar yang "
+        "juga ada di batch lain tetap tersimpan. Penghapusan dicatat di log."
+    )
+    batch_id = st.selectbox(
+        "Batch",
+        options=[batch.id for batch in batches],
+        format_func=lambda value: next(
+            f"#{batch.id} · {batch.file_name} · {batch.rows_new} komentar baru"
+            for batch in batches
+            if batch.id == value
+        ),
+        key="ru_batch",
+    )
+    confirmed = st.checkbox(f"Saya yakin ingin menghapus batch #{batch_id}", key="ru_confirm")
+    if st.button("Hapus batch", disabled=not confirmed, key="ru_remove"):
+        removed = store.remove_batch(batch_id, actor=current_user())
+        st.success(f"Batch #{batch_id} dihapus; {removed} komentar ikut terhapus.")
+        st.rerun()
+
+st.subheader("Kodekan ulang")
+versions = store.codebook_versions()
+current = codebook().version
+outdated = sum(count for version, count in versions.items() if version != current)
+st.write(
+    f"Codebook sekarang: versi `{current}`. "
+    + (
+        f"{outdated} komentar masih dikodekan dengan versi lama."
+        if outdated
+        else "Semua komentar sudah dikodekan dengan versi ini."
+    )
+)
+if st.button("Kodekan ulang semua komentar", key="ru_recode"):
+    bar = st.progress(0.0, text="Mengodekan ulang...")
+    count = recode_store(
+        store,
+        progress=lambda done, total: bar.progress(
+            min(done / total, 1.0) if total else 1.0, text=f"Mengodekan ulang: {done}/{total}"
+        ),
+    )
+    store.log(
+        "recode", actor=current_user(), detail={"codebook_version": current, "comments": count}
+    )
+    st.success(f"{count} komentar dikodekan ulang dengan codebook versi {current}.")
+
+st.subheader("Cadangan")
+left, right = st.columns(2)
+if left.button("Siapkan file cadangan", key="ru_backup"):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "netno-cadangan.zip"
+        store.backup(path)
+        left.download_button(
+            "Unduh cadangan",
+            data=path.read_bytes(),
+            file_name="netno-cadangan.zip",
+            mime="application/zip",
+            key="ru_backup_download",
+        )
+restore_file = right.file_uploader("Pulihkan dari file cadangan", type=["zip"], key="ru_restore")
+if restore_file is not None:
+    right.warning("Memulihkan mengganti SELURUH isi basis data dengan isi file cadangan.")
+    if right.button("Pulihkan sekarang", key="ru_restore_go"):
+        with tempfile.TemporaryDirectory() as folder:
+            # The upload's own name is never used as a path.
+            path = Path(folder) / "cadangan.zip"
+            path.write_bytes(restore_file.getvalue())
+            try:
+                store.restore(path, actor=current_user())
+            except StoreError as error:
+                right.error(f"{error} Isi basis data tidak berubah.")
+            else:
+                right.success("Basis data dipulihkan dari file cadangan.")
+
+st.subheader("Log perubahan")
+st.dataframe(store.audit_log(limit=100), hide_index=True, use_container_width=True)
