@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from pages.shared import navigation_pages, start_page
+
 st.set_page_config(page_title="netno · M-Paspor", page_icon="🛂", layout="wide")
 
 PAGES = {
@@ -22,4 +24,6 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+page = st.navigation(navigation_pages(PAGES))
+start_page(page)
+page.run()

@@ -100,7 +100,9 @@ def verify_password(password: str, encoded: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, *, length: int = HASH_BYTES) -> bytes:
+def _scrypt(
+    password: str, salt: bytes, n: int, r: int, p: int, *, length: int = HASH_BYTES
+) -> bytes:
     # maxmem must cover 128 * n * r bytes plus overhead, or OpenSSL rejects the cost.
     maxmem = 128 * n * r * (p + 2)
     return hashlib.scrypt(

@@ -8,12 +8,10 @@ import streamlit as st
 from netno.pipeline import recode_store
 from netno.store import StoreError
 from netno.summary import batch_rows
-from pages.shared import codebook, current_user, get_store, is_staff
+from pages.shared import codebook, current_user, get_store, require_staff
 
 st.title("Riwayat unggahan")
-if not is_staff():
-    st.warning("Halaman ini hanya untuk staf. Masuk sebagai staf untuk mengelola data.")
-    st.stop()
+require_staff("mengelola batch")
 
 store = get_store()
 batches = store.batches()

@@ -10,8 +10,18 @@ import pandas as pd
 import streamlit as st
 from netno.store import Store
 
+from netno.auth import AuthError, Credentials, load_credentials, staff_without_login
 from netno.codebook import Codebook, default_codebook
 from netno.pipeline import load_demo
+from netno.sharing import (
+    MODE_PARAM,
+    PRESENTATION,
+    base_url_from_config,
+    build_share_link,
+    check_params,
+    notice_text,
+    shared_rules,
+)
 from netno.summary import Filters, apply_filters, months_in
 
 _LOGGER = logging.getLogger(__name__)
@@ -82,16 +92,35 @@ def all_comments() -> pd.DataFrame:
 
 
 def current_user() -> str:
-    return st.session_state.get("auth_user") or "staf"
+    """Return the name recorded as the actor of a change: the staff login, or a role name.
+
+    ``lokal`` marks a change made in "mode tanpa login" on the office machine,
+    ``tamu`` a session with no staff rights.
+    """
+    user = st.session_state.get(AUTH_USER_KEY)
+    if user:
+        return str(user)
+    credentials = staff_credentials()
+    if credentials is not None and staff_without_login(credentials, st.context.ip_address):
+        return "lokal"
+    return "tamu"
 
 
 def is_staff() -> bool:
     """Return True when the session may change data.
 
-    TODO: replace with the staff login once roles exist; until then every session
-    outside presentation mode is staff.
+    That needs a staff login, or "mode tanpa login" (no staff user configured and a
+    browser on this machine). Presentation mode is always read-only.
     """
-    return st.query_params.get("mode") != "presentasi"
+    if presentation_mode():
+        return False
+    credentials = staff_credentials()
+    if credentials is None:
+        return False
+    user = st.session_state.get(AUTH_USER_KEY)
+    if user and user in credentials.staff:
+        return True
+    return staff_without_login(credentials, st.context.ip_address)
 
 
 def sidebar_filters(coded: pd.DataFrame) -> Filters:
@@ -153,3 +182,206 @@ def filtered_comments() -> pd.DataFrame:
     """Return the stored coded comments that pass the sidebar filters."""
     coded = all_comments()
     return apply_filters(coded, sidebar_filters(coded))
+
+
+# --- Roles, presentation mode and shared links -------------------------------------
+
+AUTH_USER_KEY = "auth_user"
+AUTH_VIEWER_KEY = "auth_viewer_ok"
+PRESENTATION_KEY = "share_presentation"
+LOGIN_PAGE = "pages/masuk.py"
+STAFF_SECTION = "Data"
+
+# Larger type for a projector; the charts keep their own font sizes.
+_PRESENTATION_CSS = """
+<style>
+[data-testid="stMain"] { font-size: 1.2rem; }
+[data-testid="stMetricValue"] { font-size: 3rem; }
+[data-testid="stMain"] h1 { font-size: 2.6rem; }
+</style>
+"""
+
+
+def staff_credentials() -> Credentials | None:
+    """Return the configured password hashes, or None (and an error) when they are malformed.
+
+    A malformed setting locks every staff action rather than opening them.
+    """
+    try:
+        section = st.secrets.get("auth")
+    except FileNotFoundError:
+        section = None
+    try:
+        return load_credentials(os.environ, section)
+    except AuthError as error:
+        _LOGGER.error("credential settings are malformed: %s", error)
+        st.error(f"Pengaturan login tidak valid, tindakan staf dinonaktifkan. {error}")
+        return None
+
+
+def presentation_mode() -> bool:
+    """Return True in presentation mode (``?mode=presentasi`` or the sidebar toggle)."""
+    if st.query_params.get(MODE_PARAM) == PRESENTATION:
+        return True
+    return bool(st.session_state.get(PRESENTATION_KEY))
+
+
+def navigation_pages(pages: dict[str, list]) -> dict[str, list]:
+    """Return the menu: the given pages plus the staff login, without the staff pages
+    in presentation mode."""
+    menu = {section: list(entries) for section, entries in pages.items()}
+    if presentation_mode():
+        menu.pop(STAFF_SECTION, None)
+        return menu
+    menu.setdefault(STAFF_SECTION, []).append(
+        st.Page(LOGIN_PAGE, title="Masuk staf", icon="🔑")
+    )
+    return menu
+
+
+def start_page(page) -> None:
+    """Prepare a run before the page draws: link check, viewer password and sidebar tools.
+
+    ``page`` is the ``StreamlitPage`` that ``st.navigation`` returned. Runs before the
+    page's widgets bind to the query parameters, so a link's invalid values are
+    reported before the widgets drop them.
+    """
+    _keep_presentation_in_url()
+    _report_invalid_params(page.url_path)
+    if not _viewer_allowed():
+        _viewer_password_form()
+        st.stop()
+    if presentation_mode():
+        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+    _presentation_toggle()
+    if not presentation_mode():
+        share_box(page.url_path)
+        _login_status()
+
+
+def _keep_presentation_in_url() -> None:
+    # Switching pages drops the query parameters; the session flag puts the mode
+    # back so the next shared link still opens in presentation mode.
+    if st.query_params.get(MODE_PARAM) == PRESENTATION:
+        st.session_state[PRESENTATION_KEY] = True
+    elif st.session_state.get(PRESENTATION_KEY) and MODE_PARAM not in st.query_params:
+        st.query_params[MODE_PARAM] = PRESENTATION
+
+
+def _report_invalid_params(page_path: str) -> None:
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    if not params:
+        return
+    result = check_params(params, _link_rules(), page_path=page_path)
+    if not result.rejected:
+        return
+
+    # Unknown keys and a bad mode are not bound to widgets, so they can be removed
+    # here. Bound filters drop their invalid values themselves when they register.
+    for item in result.rejected:
+        if item.value is None or item.name == MODE_PARAM:
+            st.query_params.pop(item.name, None)
+    st.info(notice_text(result.rejected), icon="🔗")
+
+
+def _link_rules():
+    book = codebook()
+    months = months_in(all_comments()) if "period" in st.query_params else []
+    return shared_rules(
+        months=months,
+        themes=[theme.label for theme in book.themes.values()],
+        stages=[stage.label for stage in book.stages.values()],
+        categories=[category.label for category in book.categories.values()],
+        intents=[intent.label for intent in book.intents.values()],
+    )
+
+
+def _viewer_allowed() -> bool:
+    credentials = staff_credentials()
+    if credentials is None or credentials.viewer_hash is None:
+        return True
+    return bool(st.session_state.get(AUTH_VIEWER_KEY) or st.session_state.get(AUTH_USER_KEY))
+
+
+def _viewer_password_form() -> None:
+    # NOTE: the viewer password has no failure limit, because one shared lock would
+    # let a single person lock out every viewer; scrypt keeps each guess slow.
+    from netno.auth import check_viewer_password
+
+    st.title("netno")
+    st.write("Dasbor ini dilindungi kata sandi. Masukkan kata sandi penonton dari kantor.")
+    with st.form("auth_viewer_form"):
+        password = st.text_input("Kata sandi penonton", type="password", key="auth_viewer_password")
+        submitted = st.form_submit_button("Buka dasbor")
+    if not submitted:
+        return
+    credentials = staff_credentials()
+    if credentials is not None and check_viewer_password(credentials, password):
+        st.session_state[AUTH_VIEWER_KEY] = True
+        st.rerun()
+    st.error("Kata sandi penonton salah.")
+
+
+def _presentation_toggle() -> None:
+    st.sidebar.toggle(
+        "Mode presentasi",
+        value=presentation_mode(),
+        key="share_presentation_toggle",
+        on_change=_switch_presentation,
+        help="Tampilan baca-saja untuk rapat: tanpa tombol ubah data, huruf lebih besar.",
+    )
+
+
+def _switch_presentation() -> None:
+    turned_on = bool(st.session_state.get("share_presentation_toggle"))
+    st.session_state[PRESENTATION_KEY] = turned_on
+    if turned_on:
+        st.query_params[MODE_PARAM] = PRESENTATION
+    else:
+        st.query_params.pop(MODE_PARAM, None)
+
+
+def share_link(page_path: str) -> str:
+    """Return the full link to the current page with the current filters."""
+    base = st.context.url or base_url_from_config(
+        st.get_option("browser.serverAddress"),
+        st.get_option("browser.serverPort") or st.get_option("server.port"),
+        st.get_option("server.baseUrlPath") or "",
+    )
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    return build_share_link(base, page_path, params)
+
+
+def share_box(page_path: str) -> None:
+    """Draw the *Bagikan* box in the sidebar: the link to this view, ready to copy."""
+    with st.sidebar.expander("🔗 Bagikan tampilan ini"):
+        st.caption(
+            "Salin tautan ini: halaman dan filter yang sedang dipilih ikut terbawa. "
+            "Tambahkan ?mode=presentasi untuk tampilan rapat."
+        )
+        st.code(share_link(page_path), language=None, wrap_lines=True)
+
+
+def _login_status() -> None:
+    credentials = staff_credentials()
+    user = st.session_state.get(AUTH_USER_KEY)
+    if user:
+        st.sidebar.caption(f"Masuk sebagai staf: **{user}**")
+    elif credentials is not None and staff_without_login(credentials, st.context.ip_address):
+        st.sidebar.warning(
+            "Mode tanpa login: belum ada akun staf, jadi tindakan staf terbuka hanya dari "
+            "komputer ini. Lihat docs/sharing.md untuk membuat akun.",
+            icon="🔓",
+        )
+
+
+def require_staff(what: str = "mengubah data") -> None:
+    """Stop the page with an Indonesian notice unless the session is staff."""
+    if is_staff():
+        return
+    if presentation_mode():
+        st.info(f"Mode presentasi hanya untuk melihat: {what} tidak tersedia.")
+    else:
+        st.warning(f"Hanya staf yang boleh {what}. Masuk dulu di halaman Masuk staf.")
+        st.page_link(LOGIN_PAGE, label="Masuk staf", icon="🔑")
+    st.stop()

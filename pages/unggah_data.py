@@ -5,15 +5,13 @@ import streamlit as st
 from netno.ingest import IngestError, preview
 from netno.pipeline import import_bytes
 from netno.store import StoreError
-from pages.shared import codebook, current_user, get_store, is_staff
+from pages.shared import codebook, current_user, get_store, require_staff
 
 STAGE_TEXT = {"baca": "Membaca file", "kode": "Mengodekan komentar", "simpan": "Menyimpan"}
 NO_COLUMN = "(tidak ada)"
 
 st.title("Unggah data")
-if not is_staff():
-    st.warning("Halaman ini hanya untuk staf. Masuk sebagai staf untuk mengunggah data.")
-    st.stop()
+require_staff("mengunggah data")
 
 limit_mb = st.get_option("server.maxUploadSize")
 st.caption(
