@@ -190,6 +190,7 @@ AUTH_USER_KEY = "auth_user"
 AUTH_VIEWER_KEY = "auth_viewer_ok"
 PRESENTATION_KEY = "share_presentation"
 LOGIN_PAGE = "pages/masuk.py"
+LOGIN_PATH = "masuk"
 STAFF_SECTION = "Data"
 
 # Larger type for a projector; the charts keep their own font sizes.
@@ -248,7 +249,8 @@ def start_page(page) -> None:
     """
     _keep_presentation_in_url()
     _report_invalid_params(page.url_path)
-    if not _viewer_allowed():
+    # The login page stays open so staff can sign in without the viewer password.
+    if page.url_path != LOGIN_PATH and not _viewer_allowed():
         _viewer_password_form()
         st.stop()
     if presentation_mode():
