@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from netno.auth import LoginLimiter, login
-from pages.shared import AUTH_USER_KEY, get_store, staff_credentials, staff_without_login
+from netno.auth import LoginLimiter, login, staff_without_login
+from pages.shared import AUTH_USER_KEY, client_ip, get_store, staff_credentials
 
 st.title("Masuk staf")
 st.caption(
@@ -25,7 +25,7 @@ if user:
     st.stop()
 
 if not credentials.has_staff:
-    if staff_without_login(credentials, st.context.ip_address):
+    if staff_without_login(credentials, client_ip()):
         st.info(
             "Belum ada akun staf. Dari komputer ini semua tindakan staf terbuka tanpa "
             "login (mode tanpa login); dari komputer lain dasbor hanya bisa dilihat."

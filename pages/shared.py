@@ -101,7 +101,7 @@ def current_user() -> str:
     if user:
         return str(user)
     credentials = staff_credentials()
-    if credentials is not None and staff_without_login(credentials, st.context.ip_address):
+    if credentials is not None and staff_without_login(credentials, client_ip()):
         return "lokal"
     return "tamu"
 
@@ -120,7 +120,7 @@ def is_staff() -> bool:
     user = st.session_state.get(AUTH_USER_KEY)
     if user and user in credentials.staff:
         return True
-    return staff_without_login(credentials, st.context.ip_address)
+    return staff_without_login(credentials, client_ip())
 
 
 def sidebar_filters(coded: pd.DataFrame) -> Filters:
@@ -218,6 +218,14 @@ def staff_credentials() -> Credentials | None:
         _LOGGER.error("credential settings are malformed: %s", error)
         st.error(f"Pengaturan login tidak valid, tindakan staf dinonaktifkan. {error}")
         return None
+
+
+def client_ip() -> str | None:
+    """Return the browser's IP address, or None when it connects from this machine."""
+    address = st.context.ip_address
+    # AppTest has no real connection and returns a mock object here; the test
+    # runs on this machine, so it counts as a local browser.
+    return address if isinstance(address, str) else None
 
 
 def presentation_mode() -> bool:
@@ -369,7 +377,7 @@ def _login_status() -> None:
     user = st.session_state.get(AUTH_USER_KEY)
     if user:
         st.sidebar.caption(f"Masuk sebagai staf: **{user}**")
-    elif credentials is not None and staff_without_login(credentials, st.context.ip_address):
+    elif credentials is not None and staff_without_login(credentials, client_ip()):
         st.sidebar.warning(
             "Mode tanpa login: belum ada akun staf, jadi tindakan staf terbuka hanya dari "
             "komputer ini. Lihat docs/sharing.md untuk membuat akun.",
