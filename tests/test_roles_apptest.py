@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from netno.store import Store
 from streamlit.testing.v1 import AppTest
 
 from netno.auth import hash_password
 from netno.codebook import default_codebook
+from netno.store import Store
 from tests.conftest import ROOT
 
 STAFF_NAME = "rina"
