@@ -53,6 +53,7 @@ __all__ = [
     "monthly_counts",
     "score_categories",
     "score_stages",
+    "scores_for_display",
     "build_recommendations",
     "action_effect",
     "save_action_status",
@@ -661,6 +662,30 @@ def score_categories(
         len(scores), complaints, period or "all",
     )
     return scores.drop(columns="_order")
+
+
+def scores_for_display(
+    scores: pd.DataFrame, *, signals: tuple[SeveritySignal, ...] | None = None
+) -> pd.DataFrame:
+    """Return the ranked scores with Indonesian headers and percentages, for a table on screen."""
+    signals = default_signals() if signals is None else signals
+    table = pd.DataFrame(
+        {
+            "Peringkat": scores["rank"],
+            "Kategori": scores["label"],
+            "Tahap": scores["stage"],
+            "Jumlah": scores["count"],
+            "Porsi (%)": (scores["share"] * 100).round(1),
+            "Pertumbuhan (%)": (scores["growth"] * 100).round(1),
+            "Bobot tahap": scores["stage_weight"],
+        }
+    )
+    for signal in signals:
+        table[f"{signal.label} (%)"] = (scores[f"signal_{signal.code}"] * 100).round(1)
+    table["Faktor keparahan"] = scores["severity_factor"].round(2)
+    table["Skor"] = scores["score"]
+    table["Penjelasan"] = scores["explanation"]
+    return table
 
 
 def score_stages(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import logging
 from collections import Counter
 from collections.abc import Mapping
@@ -41,7 +42,9 @@ from netno.priority import (
     theme_totals,
 )
 
-__all__ = ["ReportError", "ReportData", "build_report_data", "write_xlsx", "write_html"]
+__all__ = [
+    "ReportError", "ReportData", "build_report_data", "write_xlsx", "write_html", "report_bytes",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -681,3 +684,19 @@ def write_html(data: ReportData, target: str | Path | IO[bytes]) -> None:
     else:
         target.write(encoded)
     _LOGGER.info("wrote the HTML report for %s (%d bytes)", data.period_label, len(encoded))
+
+
+def report_bytes(data: ReportData, kind: str, *, codebook: Codebook | None = None) -> bytes:
+    """Return the report as ``xlsx`` or ``html`` bytes, e.g. for a download button.
+
+    Raises:
+        ReportError: ``kind`` is neither ``xlsx`` nor ``html``.
+    """
+    buffer = io.BytesIO()
+    if kind == "xlsx":
+        write_xlsx(data, buffer, codebook=codebook)
+    elif kind == "html":
+        write_html(data, buffer)
+    else:
+        raise ReportError(f"Format laporan {kind!r} tidak dikenal; gunakan xlsx atau html.")
+    return buffer.getvalue()

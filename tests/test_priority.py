@@ -26,6 +26,7 @@ from netno.priority import (
     save_weights,
     score_categories,
     score_stages,
+    scores_for_display,
     stage_totals,
     theme_totals,
 )
@@ -457,3 +458,15 @@ def test_save_action_status_unknown_status_rejected():
 def test_frame_from_counts_unknown_category_rejected():
     with pytest.raises(PriorityError, match="'antrian'"):
         frame_from_counts({"antrian": 3}, codebook=CODEBOOK)
+
+
+def test_scores_for_display_indonesian_headers():
+    frame = frame_from_counts(STUDY_COUNTS, codebook=CODEBOOK)
+    scores = score_categories(frame, codebook=CODEBOOK)
+
+    table = scores_for_display(scores)
+
+    assert list(table.columns[:4]) == ["Peringkat", "Kategori", "Tahap", "Jumlah"]
+    assert table.iloc[0]["Kategori"] == "Status pembayaran"
+    assert table.iloc[0]["Porsi (%)"] == 11.8
+    assert "Uang sudah dibayar atau hilang (%)" in table.columns

@@ -16,7 +16,7 @@ from openpyxl.chart import BarChart, LineChart
 from netno import report_cli
 from netno.cli import CommandError
 from netno.codebook import default_codebook
-from netno.report import ReportError, build_report_data, write_html, write_xlsx
+from netno.report import ReportError, build_report_data, report_bytes, write_html, write_xlsx
 
 CODEBOOK = default_codebook()
 HOSTILE = "<script>alert(1)</script>"
@@ -306,6 +306,16 @@ def test_html_writes_to_buffer(report_data):
     write_html(report_data, buffer)
 
     assert buffer.getvalue().startswith(b"<!DOCTYPE html>")
+
+
+def test_report_bytes_both_formats(report_data):
+    assert report_bytes(report_data, "xlsx")[:2] == b"PK"
+    assert report_bytes(report_data, "html").startswith(b"<!DOCTYPE html>")
+
+
+def test_report_bytes_unknown_format_rejected(report_data):
+    with pytest.raises(ReportError, match="'pdf'"):
+        report_bytes(report_data, "pdf")
 
 
 # --- command ----------------------------------------------------------------------
