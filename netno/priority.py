@@ -48,6 +48,8 @@ __all__ = [
     "previous_month",
     "format_month",
     "frame_from_counts",
+    "category_lists",
+    "select_period",
     "theme_totals",
     "stage_totals",
     "monthly_counts",
@@ -378,8 +380,12 @@ def frame_from_counts(
     return pd.DataFrame(rows, columns=["text", "categories", "themes", "stages", "month"])
 
 
-def _category_lists(coded: pd.DataFrame, codebook: Codebook) -> pd.Series:
-    """Return each row's known categories as a list, dropping codes outside the codebook."""
+def category_lists(coded: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """Return each row's known categories as a list, dropping codes outside the codebook.
+
+    Raises:
+        PriorityError: the frame has no ``categories`` column.
+    """
     if "categories" not in coded.columns:
         raise PriorityError(
             "Data komentar tidak punya kolom 'categories'; kodekan komentar terlebih dahulu."
@@ -394,7 +400,7 @@ def _category_lists(coded: pd.DataFrame, codebook: Codebook) -> pd.Series:
 
 
 def _totals_by(coded: pd.DataFrame, codebook: Codebook, key: str) -> dict[str, int]:
-    lists = _category_lists(coded, codebook)
+    lists = category_lists(coded, codebook)
     totals: dict[str, int] = {}
     for categories in lists:
         # A comment counts once per theme or stage even with two categories in it.
@@ -425,7 +431,7 @@ def monthly_counts(coded: pd.DataFrame, *, codebook: Codebook) -> pd.DataFrame:
     if coded.empty:
         return pd.DataFrame(columns=columns, dtype="int64")
     months = month_column(coded)
-    lists = _category_lists(coded, codebook)
+    lists = category_lists(coded, codebook)
     exploded = pd.DataFrame({"month": months, "category": lists}).explode("category")
     exploded = exploded.dropna()
     known_months = months.dropna()
@@ -436,7 +442,12 @@ def monthly_counts(coded: pd.DataFrame, *, codebook: Codebook) -> pd.DataFrame:
     return table.reindex(index=index, columns=columns, fill_value=0).astype("int64")
 
 
-def _select_period(coded: pd.DataFrame, period: str | None) -> pd.DataFrame:
+def select_period(coded: pd.DataFrame, period: str | None) -> pd.DataFrame:
+    """Return the rows of ``period`` (``YYYY-MM``), or all rows when ``period`` is None.
+
+    Raises:
+        PriorityError: ``period`` is not ``YYYY-MM``.
+    """
     if period is None:
         return coded
     _check_month(period, "period")
@@ -446,11 +457,17 @@ def _select_period(coded: pd.DataFrame, period: str | None) -> pd.DataFrame:
 # --- scoring ----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=100_000)
+def _normalize_cached(text: str) -> str:
+    # The scores and the example picker normalise the same comments in one report.
+    return normalize(text)
+
+
 def _signal_hits(
     texts: pd.Series, signals: tuple[SeveritySignal, ...]
 ) -> pd.DataFrame:
     """Return one boolean column per signal: does the comment's normalised text match it."""
-    normalized = texts.fillna("").astype(str).map(normalize)
+    normalized = texts.fillna("").astype(str).map(_normalize_cached)
     return pd.DataFrame(
         {signal.code: normalized.map(signal.matches) for signal in signals},
         index=texts.index,
@@ -473,6 +490,8 @@ def _format_weight(value: float) -> str:
 
 
 def _percent(share: float) -> str:
+    if 0 < abs(share) < 0.005:
+        return "<1%"
     return f"{_format_number(share * 100, 0)}%"
 
 
@@ -587,8 +606,8 @@ def score_categories(
     if previous is not None:
         _check_month(previous, "previous")
 
-    current = _select_period(coded, period)
-    lists = _category_lists(current, codebook)
+    current = select_period(coded, period)
+    lists = category_lists(current, codebook)
     complaints = int((lists.map(len) > 0).sum())
     if "text" in current.columns and signals:
         hits = _signal_hits(current["text"], signals)
@@ -597,7 +616,7 @@ def score_categories(
 
     previous_counts: dict[str, int] | None = None
     if previous is not None:
-        before = _category_lists(_select_period(coded, previous), codebook)
+        before = category_lists(select_period(coded, previous), codebook)
         if len(before):
             previous_counts = {code: 0 for code in codebook.categories}
             for categories in before:
@@ -705,9 +724,9 @@ def score_stages(
         One row per stage in maturity order: ``stage, label, count, share,
         stage_weight, top_category, top_label, priority, rank, explanation``.
     """
-    current = _select_period(coded, period)
+    current = select_period(coded, period)
     totals = stage_totals(current, codebook=codebook)
-    complaints = int((_category_lists(current, codebook).map(len) > 0).sum())
+    complaints = int((category_lists(current, codebook).map(len) > 0).sum())
 
     rows = []
     for code, stage in codebook.stages.items():
@@ -815,8 +834,8 @@ def build_recommendations(
         monthly = monthly.loc[:period]
     monthly = monthly.tail(trend_months)
 
-    current = _select_period(coded, period)
-    lists = _category_lists(current, codebook)
+    current = select_period(coded, period)
+    lists = category_lists(current, codebook)
     hits = (
         _signal_hits(current["text"], signals)
         if "text" in current.columns and signals

@@ -28,10 +28,9 @@ from netno.priority import (
     PriorityWeights,
     Recommendation,
     SeveritySignal,
-    _category_lists,
-    _select_period,
     action_effect,
     build_recommendations,
+    category_lists,
     default_signals,
     format_month,
     month_column,
@@ -39,6 +38,7 @@ from netno.priority import (
     previous_month,
     score_categories,
     score_stages,
+    select_period,
     theme_totals,
 )
 
@@ -135,7 +135,7 @@ def _trend(coded: pd.DataFrame, scores: pd.DataFrame, *, codebook: Codebook,
     monthly = monthly_counts(coded, codebook=codebook)
     if period is not None:
         monthly = monthly.loc[monthly.index <= period]
-    lists = _category_lists(coded, codebook)
+    lists = category_lists(coded, codebook)
     has_complaint = lists.map(len) > 0
     totals = has_complaint.groupby(month_column(coded)).sum()
     trend = pd.DataFrame(index=monthly.index)
@@ -212,9 +212,9 @@ def build_report_data(
         coded, codebook=codebook, period=period, previous=previous, weights=weights,
         signals=signals,
     )
-    current = _select_period(coded, period)
+    current = select_period(coded, period)
     themes = theme_totals(current, codebook=codebook)
-    complaints = int((_category_lists(current, codebook).map(len) > 0).sum())
+    complaints = int((category_lists(current, codebook).map(len) > 0).sum())
     if period is None:
         months = month_column(coded).dropna()
         period_label = (

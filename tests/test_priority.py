@@ -470,3 +470,12 @@ def test_scores_for_display_indonesian_headers():
     assert table.iloc[0]["Kategori"] == "Status pembayaran"
     assert table.iloc[0]["Porsi (%)"] == 11.8
     assert "Uang sudah dibayar atau hilang (%)" in table.columns
+
+
+def test_score_explanation_small_share_not_zero():
+    counts = {"kuota": 250, "reschedule": 1}
+
+    scores = score_categories(frame_from_counts(counts, codebook=CODEBOOK), codebook=CODEBOOK)
+
+    explanation = scores.set_index("category").loc["reschedule", "explanation"]
+    assert "(<1% dari semua)" in explanation
