@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -59,7 +61,7 @@ def terms_bar_chart(result: WordFrequencyResult, *, top: int = 30) -> go.Figure:
     if result.terms.empty:
         return _empty_figure(title, "Tidak ada istilah yang memenuhi parameter kueri.")
 
-    shown = result.terms.head(top).iloc[::-1]
+    bars = result.terms.head(top).iloc[::-1]
     leader = result.terms.iloc[0]
     takeaway = (
         f"“{leader['term']}” paling sering: {format_number(leader['count'])} kali "
@@ -71,13 +73,13 @@ def terms_bar_chart(result: WordFrequencyResult, *, top: int = 30) -> go.Figure:
     hover = [
         f"{term}<br>{format_number(count)} kali, {format_number(comments)} komentar"
         for term, count, comments in zip(
-            shown["term"], shown["count"], shown["comments"], strict=True
+            bars["term"], bars["count"], bars["comments"], strict=True
         )
     ]
     figure = go.Figure(
         go.Bar(
-            x=shown["count"],
-            y=shown["term"],
+            x=bars["count"],
+            y=bars["term"],
             orientation="h",
             marker_color=_BAR_COLOUR,
             hovertext=hover,
@@ -89,7 +91,7 @@ def terms_bar_chart(result: WordFrequencyResult, *, top: int = 30) -> go.Figure:
         xaxis_title="Jumlah kemunculan",
         yaxis_title=f"{unit.capitalize()} ({_GROUPING_LABELS[query.grouping]})",
         template="plotly_white",
-        height=max(400, 22 * len(shown) + 160),
+        height=max(400, 22 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )
     return figure
@@ -101,7 +103,7 @@ def emoji_bar_chart(emoji: pd.DataFrame, *, top: int = 15) -> go.Figure:
     if emoji.empty:
         return _empty_figure(title, "Tidak ada emoji dalam komentar ini.")
 
-    shown = emoji.head(top).iloc[::-1]
+    bars = emoji.head(top).iloc[::-1]
     leader = emoji.iloc[0]
     takeaway = (
         f"{leader['emoji']} ({leader['name']}) paling sering: "
@@ -109,12 +111,12 @@ def emoji_bar_chart(emoji: pd.DataFrame, *, top: int = 15) -> go.Figure:
     )
     figure = go.Figure(
         go.Bar(
-            x=shown["count"],
-            y=shown["emoji"],
+            x=bars["count"],
+            y=bars["emoji"],
             orientation="h",
             marker_color=_BAR_COLOUR,
             hovertext=[f"{name}: {format_number(count)} kali"
-                       for name, count in zip(shown["name"], shown["count"], strict=True)],
+                       for name, count in zip(bars["name"], bars["count"], strict=True)],
             hoverinfo="text",
         )
     )
@@ -124,7 +126,7 @@ def emoji_bar_chart(emoji: pd.DataFrame, *, top: int = 15) -> go.Figure:
         yaxis_title="Emoji",
         yaxis={"tickfont": {"size": 18}},
         template="plotly_white",
-        height=max(300, 28 * len(shown) + 160),
+        height=max(300, 28 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )
     return figure
@@ -147,8 +149,8 @@ def comparison_bar_chart(
 
     rising = comparison[comparison["change"] > 0].head(top)
     falling = comparison[comparison["change"] < 0].tail(top)
-    shown = pd.concat([falling, rising]).sort_values("change")
-    if shown.empty:
+    bars = pd.concat([falling, rising]).sort_values("change")
+    if bars.empty:
         return _empty_figure(title, "Tidak ada istilah yang berubah di antara kedua periode.")
     leader = comparison.iloc[0] if comparison.iloc[0]["change"] > 0 else None
     takeaway = (
@@ -159,15 +161,15 @@ def comparison_bar_chart(
     )
     figure = go.Figure(
         go.Bar(
-            x=shown["change"],
-            y=shown["term"],
+            x=bars["change"],
+            y=bars["term"],
             orientation="h",
             marker_color=[_RISE_COLOUR if value > 0 else _FALL_COLOUR
-                          for value in shown["change"]],
+                          for value in bars["change"]],
             hovertext=[
                 f"{term}: {format_number(a, decimals=1)} → {format_number(b, decimals=1)} "
                 "per 100 komentar"
-                for term, a, b in zip(shown["term"], shown["rate_a"], shown["rate_b"], strict=True)
+                for term, a, b in zip(bars["term"], bars["rate_a"], bars["rate_b"], strict=True)
             ],
             hoverinfo="text",
         )
@@ -177,21 +179,21 @@ def comparison_bar_chart(
         xaxis_title="Perubahan kemunculan per 100 komentar",
         yaxis_title="Istilah",
         template="plotly_white",
-        height=max(400, 22 * len(shown) + 160),
+        height=max(400, 22 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )
     return figure
 
 
 def word_cloud_png(
-    terms: pd.DataFrame,
+    terms: pd.DataFrame | Mapping[str, Sequence[Any]],
     *,
     width: int = 800,
     height: int = 400,
     max_words: int = 200,
     random_state: int = 42,
 ) -> bytes:
-    """Render a word cloud of ``terms`` (columns ``term`` and ``count``) as PNG bytes.
+    """Render a word cloud of ``terms`` (a frame or dict with ``term`` and ``count``) as PNG bytes.
 
     The layout comes only from the counts and ``random_state``, so the same table gives
     the same bytes. Raises ``ValueError`` when the table has no term with a positive count.

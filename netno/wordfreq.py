@@ -51,6 +51,7 @@ __all__ = [
     "parse_stem_exceptions",
     "word_frequency",
     "keyword_in_context",
+    "available_months",
     "split_periods",
     "compare_periods",
     "table_to_csv_bytes",
@@ -722,8 +723,13 @@ def keyword_in_context(
     code_columns = [column for column in CODE_COLUMNS if column in frame.columns]
     codes = {column: frame[column].tolist() for column in code_columns}
     analyzer = _Analyzer(query)
+    chunk_terms: dict[str, frozenset[str]] = {}
     rows: list[dict[str, Any]] = []
     for index, text in enumerate(texts):
+        # The full tokenizer is slow, so it only runs on comments that contain every
+        # word of the target somewhere.
+        if not _may_contain(text, target, analyzer, chunk_terms):
+            continue
         for start, end, left, right in _occurrences(text, target, analyzer, window):
             row: dict[str, Any] = {
                 "comment_id": ids[index],
@@ -741,6 +747,32 @@ def keyword_in_context(
     return pd.DataFrame(rows, columns=columns)
 
 
+def _may_contain(
+    text: str,
+    target: tuple[str, ...],
+    analyzer: _Analyzer,
+    chunk_terms: dict[str, frozenset[str]],
+) -> bool:
+    found: set[str] = set()
+    for chunk in text.lower().split():
+        terms = chunk_terms.get(chunk)
+        if terms is None:
+            terms = frozenset(
+                term for surface in _SCAN_RE.findall(chunk)
+                for term in _unit_terms(analyzer.analyse(surface))
+            )
+            chunk_terms[chunk] = terms
+        found.update(terms)
+    return all(term in found for term in target)
+
+
+def _unit_terms(analysed: Any) -> tuple[str, ...]:
+    """Return the terms of every unit of one analysed word, stop words included."""
+    if analysed is _SKIP or analysed is _BREAK or analysed[0] == "emoji":
+        return ()
+    return tuple(unit.term for unit in analysed if unit.standard)
+
+
 def _occurrences(
     text: str, target: tuple[str, ...], analyzer: _Analyzer, window: int
 ) -> list[tuple[int, int, str, str]]:
@@ -753,9 +785,7 @@ def _occurrences(
             units.append(("\0", index))
             continue
         analysed = analyzer.analyse(text[token.start:token.end].lower())
-        if analysed is _SKIP or analysed is _BREAK or analysed[0] == "emoji":
-            continue
-        units.extend((unit.term, index) for unit in analysed if unit.standard)
+        units.extend((term, index) for term in _unit_terms(analysed))
 
     found = []
     size = len(target)
@@ -807,6 +837,13 @@ def split_periods(
     in_a = months.between(period_a[0], period_a[1])
     in_b = months.between(period_b[0], period_b[1])
     return frame[in_a.fillna(False)], frame[in_b.fillna(False)]
+
+
+def available_months(frame: pd.DataFrame, *, month_column: str = "month") -> list[str]:
+    """Return the distinct months (YYYY-MM) of ``frame`` in order, or [] without the column."""
+    if month_column not in frame.columns:
+        return []
+    return sorted(str(month) for month in frame[month_column].dropna().unique())
 
 
 def compare_periods(

@@ -119,3 +119,12 @@ def test_word_cloud_png_depends_on_counts():
 def test_word_cloud_png_empty_table_rejected():
     with pytest.raises(ValueError, match="Tabel istilah kosong"):
         word_cloud_png(pd.DataFrame({"term": [], "count": []}))
+
+
+def test_word_cloud_png_accepts_dict_of_columns():
+    frame = pd.DataFrame({"term": ["bayar", "antrian"], "count": [10, 4]})
+
+    from_dict = word_cloud_png({"term": ["bayar", "antrian"], "count": [10, 4]}, width=300,
+                               height=150)
+
+    assert from_dict == word_cloud_png(frame, width=300, height=150)

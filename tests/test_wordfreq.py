@@ -15,6 +15,7 @@ from netno.wordfreq import (
     MAX_TOP,
     WordFrequencyError,
     WordQuery,
+    available_months,
     base_stop_words,
     compare_periods,
     keep_words,
@@ -544,3 +545,10 @@ def test_cli_words_invalid_top_exit_2(comments_csv, tmp_path, capsys):
 
     assert code == 2
     assert "Jumlah kata teratas 5000" in capsys.readouterr().err
+
+
+def test_available_months_sorted_and_distinct():
+    frame = pd.DataFrame({"month": ["2023-02", "2023-01", None, "2023-02"]})
+
+    assert available_months(frame) == ["2023-01", "2023-02"]
+    assert available_months(frame.rename(columns={"month": "bulan"})) == []
