@@ -488,7 +488,7 @@ def _count_words(texts: Sequence[str], analyzer: _Analyzer) -> tuple[Any, ...]:
 
 def _chunk_keys(chunk: str, analyzer: _Analyzer) -> tuple[tuple[str, str], ...]:
     """Return (counter key, surface form) for each counted token of one lower-cased chunk."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for surface in _SCAN_RE.findall(chunk):
         pairs.extend((key, surface) for key in _counted_keys(analyzer.analyse(surface)))
     return tuple(pairs)
