@@ -537,14 +537,14 @@ def _count_phrases(texts: Sequence[str], analyzer: _Analyzer) -> tuple[Any, ...]
         present: set[tuple[str, ...]] = set()
         emoji_present: set[str] = set()
         for segment in _segments(_scan(text), analyzer, emoji_counts, emoji_present):
-            terms = [unit.term for unit, _ in segment]
+            terms = [unit.term for unit, _, _ in segment]
             unit_counts.update(terms)
             pair_counts.update(zip(terms, terms[1:], strict=False))
             for start in range(len(segment) - size + 1):
                 window = segment[start:start + size]
                 if not (window[0][0].countable and window[-1][0].countable):
                     continue
-                key = tuple(unit.term for unit, _ in window)
+                key = tuple(unit.term for unit, _, _ in window)
                 phrase_counts[key] += 1
                 present.add(key)
                 surfaces[key][_join_surfaces(window)] += 1
@@ -565,10 +565,11 @@ def _segments(
     analyzer: _Analyzer,
     emoji_counts: Counter[str],
     emoji_present: set[str],
-) -> list[list[tuple[_Unit, str]]]:
-    segments: list[list[tuple[_Unit, str]]] = []
-    current: list[tuple[_Unit, str]] = []
-    for surface in tokens:
+) -> list[list[tuple[_Unit, str, int]]]:
+    """Split one comment into runs of (unit, surface word, token position) between breaks."""
+    segments: list[list[tuple[_Unit, str, int]]] = []
+    current: list[tuple[_Unit, str, int]] = []
+    for position, surface in enumerate(tokens):
         analysed = analyzer.analyse(surface)
         if analysed is _SKIP:
             continue
@@ -580,18 +581,21 @@ def _segments(
                 segments.append(current)
                 current = []
             continue
-        current.extend((unit, surface) for unit in analysed if unit.standard)
+        current.extend((unit, surface, position) for unit in analysed if unit.standard)
     if current:
         segments.append(current)
     return segments
 
 
-def _join_surfaces(window: Sequence[tuple[_Unit, str]]) -> str:
-    # A surface word that gave several units ("gabisa") is written once.
+def _join_surfaces(window: Sequence[tuple[_Unit, str, int]]) -> str:
+    # A surface word that gave several units ("gabisa") is written once, but a word
+    # the comment repeats ("bisa bisa") is written twice.
     words: list[str] = []
-    for _, surface in window:
-        if not words or words[-1] != surface:
+    last_position = -1
+    for _, surface, position in window:
+        if position != last_position:
             words.append(surface)
+            last_position = position
     return " ".join(words)
 
 

@@ -552,3 +552,10 @@ def test_available_months_sorted_and_distinct():
 
     assert available_months(frame) == ["2023-01", "2023-02"]
     assert available_months(frame.rename(columns={"month": "bulan"})) == []
+
+
+def test_phrases_variants_keep_repeated_words():
+    table = _terms(["gak bisa bisa", "gabisa login"], ngram=3, min_phrase_count=1)
+
+    assert _row(table, "tidak bisa bisa")["variants"] == ["gak bisa bisa"]
+    assert _row(table, "tidak bisa login")["variants"] == ["gabisa login"]
