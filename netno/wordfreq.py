@@ -432,12 +432,12 @@ def word_frequency(
             texts, analyzer
         )
         extra: dict[str, dict[str, float]] = {}
+        total = sum(counts.values())
     else:
-        counts, comment_counts, surfaces, emoji_counts, emoji_comments, extra = _count_phrases(
-            texts, analyzer
+        counts, comment_counts, surfaces, emoji_counts, emoji_comments, extra, total = (
+            _count_phrases(texts, analyzer)
         )
 
-    total = sum(counts.values())
     terms = _term_table(counts, comment_counts, surfaces, total, query, extra)
     emoji_table = _emoji_table(emoji_counts, emoji_comments)
     _LOGGER.info(
@@ -557,7 +557,9 @@ def _count_phrases(texts: Sequence[str], analyzer: _Analyzer) -> tuple[Any, ...]
     counts = Counter({" ".join(key): value for key, value in kept.items()})
     joined_comments = Counter({" ".join(key): comment_counts[key] for key in kept})
     joined_surfaces = {" ".join(key): surfaces[key] for key in kept}
-    return counts, joined_comments, joined_surfaces, emoji_counts, emoji_comments, scores
+    # The percentage base is every phrase counted, also those below the minimum count.
+    total = sum(phrase_counts.values())
+    return counts, joined_comments, joined_surfaces, emoji_counts, emoji_comments, scores, total
 
 
 def _segments(

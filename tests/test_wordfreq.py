@@ -559,3 +559,13 @@ def test_phrases_variants_keep_repeated_words():
 
     assert _row(table, "tidak bisa bisa")["variants"] == ["gak bisa bisa"]
     assert _row(table, "tidak bisa login")["variants"] == ["gabisa login"]
+
+
+def test_phrases_percentage_base_includes_rare_phrases():
+    result = word_frequency(
+        ["kode billing", "kode billing", "kode otp", "akun baru"],
+        WordQuery(ngram=2, min_phrase_count=2),
+    )
+
+    assert result.total_counted == 4
+    assert _row(result.terms, "kode billing")["weighted_percentage"] == pytest.approx(50.0)
