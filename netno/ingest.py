@@ -188,15 +188,36 @@ _SHAPE_LABELS = {
 }
 
 
+def _leaf_key(column: str) -> str:
+    """Return the key of a nested column's own field: "owner.username" -> "username".
+
+    Meta exports wrap each value ("string_map_data.Comment.value"), so there the
+    field is the segment before "value" or "timestamp".
+    """
+    parts = [p for p in re.split(r"[./]", column) if p]
+    if len(parts) >= 2 and parts[-1].lower() in ("value", "timestamp", "href"):
+        return _key(parts[-2])
+    return _key(parts[-1]) if parts else ""
+
+
 def _match_role(columns: list[str], role: str, taken: set[str]) -> list[str]:
-    """Return the columns named like ``role``, best first, skipping ``taken`` ones."""
+    """Return the columns named like ``role``, best first, skipping ``taken`` ones.
+
+    Whole names match first; nested names ("owner.username") then match on their leaf.
+    """
     by_key: dict[str, list[str]] = {}
+    by_leaf: dict[str, list[str]] = {}
     for column in columns:
-        if column not in taken:
-            by_key.setdefault(_key(column), []).append(column)
+        if column in taken:
+            continue
+        by_key.setdefault(_key(column), []).append(column)
+        if re.search(r"[./]", column):
+            by_leaf.setdefault(_leaf_key(column), []).append(column)
     found: list[str] = []
     for name in _ROLE_NAMES[role]:
         found.extend(by_key.get(name, []))
+    for name in _ROLE_NAMES[role]:
+        found.extend(c for c in by_leaf.get(name, []) if c not in found)
     return found
 
 
@@ -886,9 +907,12 @@ def _walk(
             yield from _walk(_children(record), own_id, depth + 1)
 
 
-def _json_invalid(filename: str, text: str, error: json.JSONDecodeError, line_offset: int = 0):
+def _json_invalid(
+    filename: str, text: str, error: json.JSONDecodeError, line_offset: int = 0
+) -> IngestError:
     line = error.lineno + line_offset
-    if error.pos >= len(text.rstrip()) - 1:
+    # A string that never closes, or an error at the very end, means the file was cut.
+    if error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip()) - 1:
         return IngestError(
             f"File JSON '{filename}' terpotong: data berhenti di baris {line}, kolom "
             f"{error.colno} sebelum selesai. Unduh atau ekspor ulang file secara lengkap."
@@ -899,7 +923,9 @@ def _json_invalid(filename: str, text: str, error: json.JSONDecodeError, line_of
     )
 
 
-def _parse_json(data: bytes, filename: str, extension: str) -> list[dict[str, Any]]:
+def _parse_json(
+    data: bytes, filename: str, extension: str, max_rows: int | None
+) -> list[dict[str, Any]]:
     text = _decode(data, filename)
     lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
     as_lines = extension in (".jsonl", ".ndjson")
@@ -915,6 +941,8 @@ def _parse_json(data: bytes, filename: str, extension: str) -> list[dict[str, An
                 f"File JSON '{filename}' bersarang terlalu dalam untuk dibaca. Ekspor ulang "
                 "komentar dengan struktur yang lebih datar."
             ) from error
+    if max_rows is not None and len(lines) > max_rows:
+        raise _too_many_rows(filename, max_rows)
     records: list[dict[str, Any]] = []
     for number, line in lines:
         try:
@@ -930,8 +958,10 @@ def _parse_json(data: bytes, filename: str, extension: str) -> list[dict[str, An
     return records
 
 
-def _json_frame(data: bytes, filename: str, extension: str) -> tuple[pd.DataFrame, str]:
-    records = _parse_json(data, filename, extension)
+def _json_frame(
+    data: bytes, filename: str, extension: str, max_rows: int | None
+) -> tuple[pd.DataFrame, str]:
+    records = _parse_json(data, filename, extension, max_rows)
     rows: list[dict[str, object]] = []
     for flat, parent in _walk(records):
         if parent is not None and "parent_id" not in flat:
@@ -1086,7 +1116,7 @@ def preview(
     extension = _check_common(data, filename, max_bytes)
     if extension in (".json", ".jsonl", ".ndjson"):
         _check_not_binary(data, filename, extension)
-        frame, container = _json_frame(data, filename, extension)
+        frame, container = _json_frame(data, filename, extension, None)
         if frame.empty:
             _raise_no_json_records(filename)
         mapping = _guess_columns(frame, {}, filename)
@@ -1192,7 +1222,7 @@ def _read_json(
     report: Callable[[int, int], None],
 ) -> IngestResult:
     _check_not_binary(data, filename, extension)
-    frame, container = _json_frame(data, filename, extension)
+    frame, container = _json_frame(data, filename, extension, max_rows)
     if frame.empty:
         _raise_no_json_records(filename)
     if max_rows is not None and len(frame) > max_rows:
