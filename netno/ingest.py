@@ -416,10 +416,16 @@ def _columns_list(columns: Iterable[str]) -> str:
     return ", ".join(names) if names else "(tidak ada)"
 
 
+def _fmt_size(size: int) -> str:
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB".replace(".", ",")
+    return f"{_fmt_int(max(1, round(size / 1024)))} KB"
+
+
 def _too_large(filename: str, size: int, limit: int) -> IngestError:
     return IngestError(
-        f"File '{filename}' berukuran {size / 1_048_576:.1f} MB, melebihi batas "
-        f"{limit / 1_048_576:.1f} MB. Pecah file menjadi beberapa bagian, atau naikkan "
+        f"File '{filename}' berukuran {_fmt_size(size)}, melebihi batas "
+        f"{_fmt_size(limit)}. Pecah file menjadi beberapa bagian, atau naikkan "
         "batas dengan variabel lingkungan NETNO_MAX_FILE_MB."
     )
 
