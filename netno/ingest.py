@@ -63,8 +63,8 @@ def _env_int(name: str, default: int) -> int:
 DEFAULT_MAX_ROWS: int = _env_int("NETNO_MAX_ROWS", 200_000)
 DEFAULT_MAX_BYTES: int = _env_int("NETNO_MAX_FILE_MB", 100) * 1024 * 1024
 
-# Instagram caps a comment at 2,200 characters and Play Store a review at 500, so a
-# longer text is pasted material; it is kept up to this length and noted.
+# Play Store reviews are capped at 500 characters and Instagram comments are short too,
+# so a longer text is pasted material. It is kept up to this length and noted.
 MAX_TEXT_CHARS = 10_000
 
 SUPPORTED_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson")
@@ -81,8 +81,8 @@ COMMENT_COLUMNS = (
     "row_number",
 )
 
-# The csv module rejects fields over 128 KiB by default; a single comment cell may be
-# larger than that (pasted text), and the file size limit already bounds memory.
+# The csv module rejects fields over 128 KiB by default, but one comment cell of pasted
+# text may be larger. The file size limit already bounds memory.
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
 csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
 
@@ -112,7 +112,10 @@ class RowNote:
 
 @dataclass(frozen=True)
 class ColumnGuess:
-    """Which source column feeds each comment field; ``confident`` is False for a content guess."""
+    """Source column names chosen for the comment fields.
+
+    ``confident`` is False when the text or date column was chosen by content, not by name.
+    """
 
     text: str | None
     date: str | None
@@ -1117,7 +1120,7 @@ def preview(
 
     Raises:
         IngestError: the file is empty, too large, binary, has an unsupported
-            extension, invalid JSON, only a header, or no column that holds text.
+            extension, invalid JSON, only a header, or no column that contains text.
     """
     extension = _check_common(data, filename, max_bytes)
     if extension in (".json", ".jsonl", ".ndjson"):
@@ -1179,7 +1182,7 @@ def read_comments(
     """Read every comment of an uploaded export into the comment frame.
 
     Replies become rows of their own whose ``parent_id`` is the id of the comment
-    they answer, at any depth. Naive timestamps are read as Asia/Jakarta time and
+    they reply to, at any depth. Naive timestamps are read as Asia/Jakarta time and
     stored as UTC. Rows without text are listed in ``skipped``; texts longer than
     ``MAX_TEXT_CHARS`` are cut and listed in ``notes``.
 
@@ -1330,7 +1333,7 @@ def _add_flat_replies(
         values = _row_values(row, reply_roles)
         if _cell_text(values.get("text")) is None:
             continue
-        # "replies/0/replies/1/" answers "replies/0/"; "replies/0/" answers the row itself.
+        # "replies/0/replies/1/" replies to "replies/0/", and "replies/0/" to the row itself.
         parent_prefix = prefix[: prefix.rstrip("/").rfind("replies/")]
         if _cell_text(values.get("parent")) is None:
             values["parent"] = ids.get(parent_prefix)

@@ -59,7 +59,7 @@ def load_secret(path: Path | None = None) -> bytes:
     Keep the file: a new key gives every author a new pseudonym.
 
     Raises:
-        SecretKeyError: the variable or the file holds fewer than 16 bytes, or the
+        SecretKeyError: the variable or the file contains fewer than 16 bytes, or the
             file cannot be created or read.
     """
     from_env = os.environ.get("NETNO_SECRET_KEY")
@@ -242,9 +242,9 @@ def protect_frame(
     """Return a copy of a comment frame with authors pseudonymised and texts masked.
 
     ``author`` and @mentions of people in ``text`` become ``pengguna-xxxxxxxx``
-    pseudonyms unless ``keep_usernames`` is True; mentions of official accounts
-    (names containing "imigrasi", "kanim", "paspor" and the like) are kept. ``text``
-    is always passed through ``mask_text``. Missing values stay missing.
+    pseudonyms unless ``keep_usernames`` is True. Mentions of official accounts (names
+    containing "imigrasi", "kanim", "paspor" and the like) are kept. ``text`` is
+    always passed through ``mask_text``. Missing values stay missing.
     """
     protected = frame.copy()
     if "author" in protected.columns and not keep_usernames:
