@@ -897,6 +897,8 @@ def _json_records(payload: Any) -> list[dict[str, Any]]:
     if isinstance(payload.get("data"), list):
         return [r for r in payload["data"] if isinstance(r, dict)]
     for value in payload.values():
+        if isinstance(value, dict) and isinstance(value.get("data"), list):
+            value = value["data"]  # a Graph API media object: {"comments": {"data": [...]}}
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             return value
     return [payload]

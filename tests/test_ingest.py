@@ -103,6 +103,13 @@ def test_read_comments_instagram_graph_api_plain_list():
     assert len(result.comments) == 3
 
 
+def test_read_comments_instagram_graph_api_media_object():
+    payload = {"id": "555", "comments": {"data": _GRAPH_API["data"]}}
+    result = read_comments(json.dumps(payload).encode(), "media.json")
+    assert result.comments["source_id"].tolist()[0] == "17900000000000001"
+    assert len(result.comments) == 3
+
+
 _INSTALOADER = [
     {
         "id": 18000000000000001,
