@@ -221,9 +221,13 @@ def mask_text(text: str) -> str:
 
 # --------------------------------------------------------------------------- frames
 
-_MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
-# Official accounts stay readable in mentions: they are institutions, not people.
-_OFFICIAL_MENTION_RE = re.compile(r"(?i)imigrasi|kanim|kemenkumham|kemenimipas|paspor")
+# Instagram user names allow single dots between letters, digits and underscores.
+_MENTION_RE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")
+# Official accounts, "@admin" and "@Rp" (a price typed after "@") are not private
+# people, so these mentions stay readable.
+_OFFICIAL_MENTION_RE = re.compile(
+    r"(?i)imigrasi|kanim|kemenkumham|kemenimipas|paspor|^(?:admin|min|rp)$"
+)
 
 
 def _pseudonymise_mentions(text: str, secret: bytes) -> str:

@@ -201,6 +201,17 @@ def test_protect_frame_pseudonymises_and_masks():
     assert protected["text"][1] == "NIK xxxxxxxxxxxx8901"
 
 
+def test_protect_frame_mention_stops_at_double_dot():
+    frame = pd.DataFrame({"author": [None], "text": ["@budi..tolong dicek, @admin juga"]})
+    protected = protect_frame(frame, secret=SECRET)
+    assert protected["text"][0] == f"@{pseudonym('budi', SECRET)}..tolong dicek, @admin juga"
+
+
+def test_protect_frame_keeps_price_after_at_sign():
+    frame = pd.DataFrame({"author": [None], "text": ["bayar online @Rp. 350K"]})
+    assert protect_frame(frame, secret=SECRET)["text"][0] == "bayar online @Rp. 350K"
+
+
 def test_protect_frame_returns_copy():
     original = _comments()
     protect_frame(original, secret=SECRET)
