@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from netno.charts_trends import trend_figure
 from netno.trends import (
     TrendError,
     detect_spikes,
@@ -221,3 +222,47 @@ def test_latest_spikes_only_latest_month():
     assert detect_spikes(frame).query("spike")["month"].tolist() == ["2024-05", "2024-07"]
     assert found["month"].tolist() == ["2024-07"]
     assert found["code"].tolist() == ["kuota"]
+
+
+# Charts from netno.charts_trends live here too: they only draw what trends computes.
+
+def test_trend_figure_one_trace_per_code_and_spike_marker():
+    frame = _frame({"kuota": _series([2, 3, 1, 2, 3, 2, 14]),
+                    "kode_otp": _series([1, 1, 1, 1, 1, 1, 1])})
+
+    figure = trend_figure(frame, labels={"kuota": "Kuota habis"})
+
+    names = [trace.name for trace in figure.data]
+    assert names == ["kode_otp", "Kuota habis", "Lonjakan"]
+    assert list(figure.data[-1].x) == ["2024-07"]
+    assert list(figure.data[-1].y) == [14]
+    assert figure.layout.xaxis.title.text == "Bulan"
+    assert figure.layout.yaxis.title.text == "Jumlah komentar"
+
+
+def test_trend_figure_area_marks_stacked_value():
+    frame = _frame({"kode_otp": _series([1, 1, 1, 1, 1, 1, 1]),
+                    "kuota": _series([2, 3, 1, 2, 3, 2, 14])})
+
+    figure = trend_figure(frame, kind="area", normalize=False)
+
+    assert figure.data[0].stackgroup == "semua"
+    assert list(figure.data[-1].y) == [15]  # 1 kode_otp + 14 kuota on top
+
+
+def test_trend_figure_normalized_in_percent():
+    frame = _frame({"kuota": {"2025-01": 1, "2025-02": 3}}, other_per_month=1)
+
+    figure = trend_figure(frame, normalize=True, show_spikes=False)
+
+    assert list(figure.data[0].y) == [50.0, 75.0]
+    assert figure.layout.yaxis.title.text == "Porsi komentar (%)"
+
+
+def test_trend_figure_empty_frame_has_note():
+    empty = pd.DataFrame({"month": [], "categories": []})
+
+    figure = trend_figure(empty)
+
+    assert figure.data == ()
+    assert "Belum ada komentar" in figure.layout.annotations[0].text
