@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -36,7 +37,7 @@ def trend_figure(
     kind: str = "line",
     normalize: bool = False,
     show_spikes: bool = True,
-    spike_options: Mapping[str, object] | None = None,
+    spike_options: Mapping[str, Any] | None = None,
 ) -> go.Figure:
     """Chart the monthly counts (or shares) of each code, marking detected spikes.
 
@@ -98,7 +99,7 @@ def trend_figure(
 def _add_spikes(
     figure: go.Figure, frame: pd.DataFrame, long: pd.DataFrame, *, field: str,
     codes: Sequence[str] | None, labels: Mapping[str, str], normalize: bool,
-    options: dict[str, object],
+    options: dict[str, Any],
 ) -> None:
     options.setdefault("normalize", normalize)
     spikes = detect_spikes(frame, field=field, codes=codes, **options)

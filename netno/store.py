@@ -597,7 +597,7 @@ class Store:
         return [
             BatchSummary(
                 id=row.id, file_name=row.file_name, uploaded_by=row.uploaded_by,
-                uploaded_at=_as_utc(row.uploaded_at), rows_read=row.rows_read,
+                uploaded_at=row.uploaded_at.replace(tzinfo=UTC), rows_read=row.rows_read,
                 rows_new=row.rows_new, rows_duplicate=row.rows_duplicate,
                 rows_skipped=row.rows_skipped, skipped=json.loads(row.skipped),
                 source_format=row.source_format, codebook_version=row.codebook_version,
@@ -967,14 +967,13 @@ class _WriteTransaction:
         except SQLAlchemyError as error:
             raise StoreError(f"{self._failure} ({_reason(error)}).") from error
 
-    def __exit__(self, kind: Any, error: Any, traceback: Any) -> bool:
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
         try:
             self._context.__exit__(kind, error, traceback)
         except SQLAlchemyError as commit_error:
             raise StoreError(f"{self._failure} ({_reason(commit_error)}).") from commit_error
         if isinstance(error, SQLAlchemyError):
             raise StoreError(f"{self._failure} ({_reason(error)}).") from error
-        return False
 
 
 def _reset_sequences(connection: Connection) -> None:

@@ -309,7 +309,7 @@ def detect_spikes(
             f"alpha={alpha}). Gunakan window dan min_history minimal 1, alpha antara 0 dan 1."
         )
     long = monthly_counts(frame, field=field, codes=codes)
-    records = []
+    records: list[dict] = []
     for code, group in long.groupby("code", sort=False):
         records.extend(_spikes_of_code(
             str(code), group["month"].tolist(), group["count"].tolist(),
