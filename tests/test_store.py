@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -399,3 +400,16 @@ def test_store_sqlite_uses_wal(tmp_path):
     upload(sqlite_store, numbered_frame(0, 1))
 
     assert (tmp_path / "wal.sqlite-wal").exists()
+
+
+def test_store_shared_across_threads(database_url):
+    shared = Store(database_url)
+    frames = [numbered_frame(start, 200) for start in (0, 150, 300, 450)]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        summaries = list(pool.map(lambda frame: upload(shared, frame), frames))
+        counts = list(pool.map(lambda _: shared.comment_count(), range(8)))
+
+    assert shared.comment_count() == 650
+    assert sum(summary.rows_new for summary in summaries) == 650
+    assert all(0 <= count <= 650 for count in counts)
