@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "netno.pipeline_cli",
     "netno.report_cli",
     "netno.wordfreq",
+    "netno.store_cli",
 )
 
 
