@@ -12,6 +12,7 @@ from collections.abc import Sequence
 # with ``set_defaults(handler=...)``. A handler takes the parsed arguments and returns
 # the exit code.
 COMMAND_MODULES = (
+    "netno.evaluate",
 )
 
 
