@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "netno.report_cli",
     "netno.wordfreq",
     "netno.store_cli",
+    "netno.evaluate",
 )
 
 
