@@ -45,6 +45,14 @@ _SERIES_TOLERANCE = 1e-15
 _MAX_TERMS = 100_000
 
 
+SPIKE_RULE = (
+    "sebuah bulan ditandai bila jumlahnya minimal 5 dan peluang mendapat jumlah setinggi itu "
+    "menurut 6 bulan sebelumnya (Poisson, atau binomial negatif bila datanya sangat "
+    "bervariasi) di bawah 1%."
+)
+"""The default spike rule of :func:`detect_spikes`, stated for users."""
+
+
 class TrendError(ValueError):
     """The frame cannot be counted; the message (Indonesian) names the column and fix."""
 
@@ -384,3 +392,13 @@ def latest_spikes(frame: pd.DataFrame, *, field: str = "categories", **options) 
     latest = spikes["month"].max()
     found = spikes[(spikes["month"] == latest) & spikes["spike"]]
     return found.sort_values("count", ascending=False).reset_index(drop=True)
+
+
+def flagged_spikes(frame: pd.DataFrame, *, field: str = "categories", **options) -> pd.DataFrame:
+    """Return every month flagged as a spike, newest month first.
+
+    ``options`` are passed to :func:`detect_spikes`.
+    """
+    spikes = detect_spikes(frame, field=field, **options)
+    found = spikes[spikes["spike"]]
+    return found.sort_values(["month", "count"], ascending=[False, False]).reset_index(drop=True)

@@ -391,7 +391,8 @@ class _Analyzer:
                 and len(term) >= self.query.min_length
             )
             units.append(_Unit(term, standard, countable))
-        return tuple(units)
+        # A word the normaliser drops entirely (such as a bare "nya") counts as nothing.
+        return tuple(units) if units else _SKIP
 
 
 def _scan(text: str) -> list[str]:

@@ -61,8 +61,9 @@ KWIC_COLUMNS = {
 TERM_COLUMNS = {
     "term": st.column_config.TextColumn("Istilah"),
     "count": st.column_config.NumberColumn("Jumlah"),
-    "weighted_percentage": st.column_config.NumberColumn("Persentase tertimbang (%)",
-                                                         format="%.2f"),
+    "weighted_percentage": st.column_config.NumberColumn(
+        "Persentase tertimbang (%)", format="%.2f"
+    ),
     "comments": st.column_config.NumberColumn("Komentar"),
     "variants": st.column_config.ListColumn("Varian yang digabung"),
     "pmi": st.column_config.NumberColumn("PMI", format="%.2f"),
@@ -93,25 +94,53 @@ edits = store.get_setting(STOP_WORDS_SETTING, {"added": [], "removed": []})
 
 # --- Parameters ----------------------------------------------------------------------
 left, middle, right = st.columns(3)
-top = left.number_input("Jumlah istilah teratas", min_value=1, max_value=MAX_TOP, value=100,
-                        step=10, key="fk_top", bind="query-params")
-min_length = left.number_input("Panjang kata minimum (huruf)", min_value=1, max_value=20,
-                               value=3, key="fk_min_length", bind="query-params")
-grouping = middle.selectbox("Pengelompokan", GROUPINGS, index=1,
-                            format_func=GROUPING_LABELS.get, key="fk_group",
-                            bind="query-params")
-ngram = middle.radio("Satuan", (1, 2, 3), format_func=NGRAM_LABELS.get, horizontal=True,
-                     key="fk_ngram", bind="query-params")
-phrase_rank = right.selectbox("Urutkan frasa menurut", PHRASE_RANKINGS,
-                              format_func=RANK_LABELS.get, key="fk_rank",
-                              disabled=ngram == 1)
-min_phrase_count = right.number_input("Frekuensi frasa minimum", min_value=1, value=3,
-                                      key="fk_min_phrase", disabled=ngram == 1)
+top = left.number_input(
+    "Jumlah istilah teratas",
+    min_value=1,
+    max_value=MAX_TOP,
+    value=100,
+    step=10,
+    key="fk_top",
+    bind="query-params",
+)
+min_length = left.number_input(
+    "Panjang kata minimum (huruf)",
+    min_value=1,
+    max_value=20,
+    value=3,
+    key="fk_min_length",
+    bind="query-params",
+)
+grouping = middle.selectbox(
+    "Pengelompokan",
+    GROUPINGS,
+    index=1,
+    format_func=GROUPING_LABELS.get,
+    key="fk_group",
+    bind="query-params",
+)
+ngram = middle.radio(
+    "Satuan",
+    (1, 2, 3),
+    format_func=NGRAM_LABELS.get,
+    horizontal=True,
+    key="fk_ngram",
+    bind="query-params",
+)
+phrase_rank = right.selectbox(
+    "Urutkan frasa menurut",
+    PHRASE_RANKINGS,
+    format_func=RANK_LABELS.get,
+    key="fk_rank",
+    disabled=ngram == 1,
+)
+min_phrase_count = right.number_input(
+    "Frekuensi frasa minimum", min_value=1, value=3, key="fk_min_phrase", disabled=ngram == 1
+)
 use_stop_words = right.toggle("Pakai daftar kata henti", value=True, key="fk_use_stop")
 if grouping == "stem":
     st.caption(
-        "Kata dasar memakai kamus PySastrawi yang berlisensi CC-BY-NC-SA 3.0 "
-        "(nonkomersial)."
+        "Kata dasar memakai kamus PySastrawi yang berlisensi CC-BY-NC-SA 3.0 (nonkomersial)."
     )
 
 try:
@@ -144,32 +173,45 @@ with table_tab:
 with cloud_tab:
     cloud_png = None
     if not result.terms.empty:
-        cloud_png = _cloud(result.terms["term"].tolist(), result.terms["count"].tolist(),
-                           1000, 500)
+        cloud_png = _cloud(result.terms["term"].tolist(), result.terms["count"].tolist(), 1000, 500)
     if cloud_png is None:
         st.info("Tidak ada istilah untuk awan kata.")
     else:
         st.image(cloud_png, caption="Ukuran kata sebanding dengan jumlah kemunculannya.")
 with emoji_tab:
     st.plotly_chart(emoji_bar_chart(result.emoji), key="fk_emoji")
-    st.dataframe(result.emoji, hide_index=True, column_config={
-        "emoji": "Emoji", "name": "Nama", "count": "Jumlah", "comments": "Komentar",
-    })
+    st.dataframe(
+        result.emoji,
+        hide_index=True,
+        column_config={
+            "emoji": "Emoji",
+            "name": "Nama",
+            "count": "Jumlah",
+            "comments": "Komentar",
+        },
+    )
 
 # --- Downloads -----------------------------------------------------------------------
 st.subheader("Unduh")
 csv_column, xlsx_column, png_column = st.columns(3)
-csv_column.download_button("Tabel (CSV)", table_to_csv_bytes(result.terms),
-                           file_name="frekuensi_kata.csv", mime="text/csv", key="fk_dl_csv")
+csv_column.download_button(
+    "Tabel (CSV)",
+    table_to_csv_bytes(result.terms),
+    file_name="frekuensi_kata.csv",
+    mime="text/csv",
+    key="fk_dl_csv",
+)
 xlsx_column.download_button(
-    "Tabel (XLSX)", table_to_xlsx_bytes(result.terms, query=query),
+    "Tabel (XLSX)",
+    table_to_xlsx_bytes(result.terms, query=query),
     file_name="frekuensi_kata.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="fk_dl_xlsx",
 )
 if cloud_png is not None:
-    png_column.download_button("Awan kata (PNG)", cloud_png, file_name="awan_kata.png",
-                               mime="image/png", key="fk_dl_png")
+    png_column.download_button(
+        "Awan kata (PNG)", cloud_png, file_name="awan_kata.png", mime="image/png", key="fk_dl_png"
+    )
 
 # --- Keyword in context --------------------------------------------------------------
 st.subheader("Kata dalam konteks")
@@ -178,8 +220,7 @@ if not result.terms.empty:
     window = st.slider("Jumlah kata di kiri dan kanan", 1, 15, 5, key="fk_kwic_window")
     kwic = keyword_in_context(comments, kwic_term, query, window=window, limit=1000)
     st.caption(f"{len(kwic)} kemunculan (paling banyak 1.000 ditampilkan).")
-    st.dataframe(kwic.drop(columns=["start", "end"]), column_config=KWIC_COLUMNS,
-                 hide_index=True)
+    st.dataframe(kwic.drop(columns=["start", "end"]), column_config=KWIC_COLUMNS, hide_index=True)
 
 # --- Period comparison ---------------------------------------------------------------
 st.subheader("Perbandingan periode")
@@ -188,12 +229,15 @@ if len(months) < 2:
     st.info("Perbandingan periode perlu komentar dari sedikitnya dua bulan.")
 else:
     first_column, second_column = st.columns(2)
-    period_a = first_column.select_slider("Periode A", months, value=(months[0], months[0]),
-                                          key="fk_period_a")
-    period_b = second_column.select_slider("Periode B", months,
-                                           value=(months[-1], months[-1]), key="fk_period_b")
-    min_count = st.number_input("Frekuensi minimum di kedua periode", min_value=1, value=5,
-                                key="fk_compare_min")
+    period_a = first_column.select_slider(
+        "Periode A", months, value=(months[0], months[0]), key="fk_period_a"
+    )
+    period_b = second_column.select_slider(
+        "Periode B", months, value=(months[-1], months[-1]), key="fk_period_b"
+    )
+    min_count = st.number_input(
+        "Frekuensi minimum di kedua periode", min_value=1, value=5, key="fk_compare_min"
+    )
     try:
         frame_a, frame_b = split_periods(comments, period_a, period_b)
         comparison = compare_periods(frame_a, frame_b, query, min_count=int(min_count))
@@ -202,18 +246,23 @@ else:
     else:
         label_a = f"{period_a[0]}–{period_a[1]}" if period_a[0] != period_a[1] else period_a[0]
         label_b = f"{period_b[0]}–{period_b[1]}" if period_b[0] != period_b[1] else period_b[0]
-        st.plotly_chart(comparison_bar_chart(comparison, label_a=label_a, label_b=label_b),
-                        key="fk_compare")
+        st.plotly_chart(
+            comparison_bar_chart(comparison, label_a=label_a, label_b=label_b), key="fk_compare"
+        )
         st.dataframe(comparison, hide_index=True)
 
 # --- Stop-word editing (staff only) --------------------------------------------------
 if is_staff():
     with st.expander("Ubah daftar kata henti"):
         st.caption("Satu kata per baris. Perubahan berlaku untuk semua pengguna.")
-        added_text = st.text_area("Tambahkan sebagai kata henti",
-                                  "\n".join(edits.get("added", [])), key="fk_stop_added")
-        removed_text = st.text_area("Keluarkan dari daftar kata henti",
-                                    "\n".join(edits.get("removed", [])), key="fk_stop_removed")
+        added_text = st.text_area(
+            "Tambahkan sebagai kata henti", "\n".join(edits.get("added", [])), key="fk_stop_added"
+        )
+        removed_text = st.text_area(
+            "Keluarkan dari daftar kata henti",
+            "\n".join(edits.get("removed", [])),
+            key="fk_stop_removed",
+        )
         if st.button("Simpan daftar kata henti", key="fk_stop_save"):
             try:
                 new_edits = {

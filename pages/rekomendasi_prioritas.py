@@ -102,8 +102,10 @@ for recommendation in build_recommendations(
         if is_staff():
             with st.form(f"prioritas_form_{recommendation.category}"):
                 status = st.selectbox(
-                    "Status", ACTION_STATUSES,
-                    index=ACTION_STATUSES.index(status_text) if status_text in ACTION_STATUSES
+                    "Status",
+                    ACTION_STATUSES,
+                    index=ACTION_STATUSES.index(status_text)
+                    if status_text in ACTION_STATUSES
                     else 0,
                 )
                 note = st.text_area("Catatan", value=saved.get("note", "") or "")
@@ -111,8 +113,13 @@ for recommendation in build_recommendations(
                 if st.form_submit_button("Simpan status"):
                     try:
                         save_action_status(
-                            store, recommendation.category, status=status, note=note,
-                            action_date=action_date, actor=current_user(), codebook=codebook,
+                            store,
+                            recommendation.category,
+                            status=status,
+                            note=note,
+                            action_date=action_date,
+                            actor=current_user(),
+                            codebook=codebook,
                         )
                     except PriorityError as error:
                         st.error(str(error))
@@ -124,7 +131,11 @@ if is_staff():
     with st.expander("Atur bobot skor"):
         with st.form("prioritas_bobot"):
             growth = st.number_input(
-                "Bobot pertumbuhan", 0.0, 5.0, float(weights.growth), 0.1,
+                "Bobot pertumbuhan",
+                0.0,
+                5.0,
+                float(weights.growth),
+                0.1,
                 help="0 berarti pertumbuhan tidak memengaruhi skor.",
             )
             growth_cap = st.number_input(
@@ -132,8 +143,11 @@ if is_staff():
             )
             stage_weights = {
                 code: st.number_input(
-                    f"Bobot tahap {stage.label}", 0.0, 10.0,
-                    weights.stage_weight(codebook, code), 0.1,
+                    f"Bobot tahap {stage.label}",
+                    0.0,
+                    10.0,
+                    weights.stage_weight(codebook, code),
+                    0.1,
                 )
                 for code, stage in codebook.stages.items()
             }
@@ -147,7 +161,9 @@ if is_staff():
                 save_weights(
                     store,
                     PriorityWeights(
-                        growth=growth, growth_cap=growth_cap, stages=stage_weights,
+                        growth=growth,
+                        growth_cap=growth_cap,
+                        stages=stage_weights,
                         severity=severity_weights,
                     ),
                 )
@@ -158,20 +174,26 @@ st.subheader("Unduh laporan")
 if st.button("Siapkan laporan", key="prioritas_siapkan"):
     try:
         data = build_report_data(
-            coded, codebook=codebook, period=period, previous=previous, weights=weights,
-            actions=statuses, signals=signals,
+            coded,
+            codebook=codebook,
+            period=period,
+            previous=previous,
+            weights=weights,
+            actions=statuses,
+            signals=signals,
         )
         st.session_state["prioritas_laporan"] = (
-            report_bytes(data, "xlsx", codebook=codebook), report_bytes(data, "html"),
+            report_bytes(data, "xlsx", codebook=codebook),
+            report_bytes(data, "html"),
         )
     except (PriorityError, ReportError) as error:
         st.error(str(error))
 if "prioritas_laporan" in st.session_state:
     xlsx, page = st.session_state["prioritas_laporan"]
     st.download_button(
-        "Unduh Excel (.xlsx)", xlsx, file_name="laporan-prioritas.xlsx",
+        "Unduh Excel (.xlsx)",
+        xlsx,
+        file_name="laporan-prioritas.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    st.download_button(
-        "Unduh HTML", page, file_name="laporan-prioritas.html", mime="text/html"
-    )
+    st.download_button("Unduh HTML", page, file_name="laporan-prioritas.html", mime="text/html")

@@ -125,6 +125,17 @@ def test_word_frequency_skips_urls_mentions_and_emails():
     assert set(table["term"]) == {"cek", "surel"}
 
 
+def test_word_frequency_ignores_words_normalised_away():
+    comments = ["status nya belum berubah", "nya"]
+
+    table = _terms(comments)
+    contexts = keyword_in_context(pd.DataFrame({"text": comments}), "status")
+
+    assert "nya" not in set(table["term"])
+    assert _row(table, "status")["count"] == 1
+    assert len(contexts) == 1
+
+
 def test_word_frequency_accepts_frame_and_missing_text():
     frame = pd.DataFrame({"text": ["error login", None]})
 
