@@ -32,6 +32,7 @@ import pandas as pd
 
 from netno.codebook import Codebook
 from netno.normalize import normalize
+from netno.privacy import mask_text
 
 __all__ = [
     "ACTION_STATUSES",
@@ -773,17 +774,6 @@ def _explain_stage(row: Mapping[str, Any]) -> str:
 # --- recommendations --------------------------------------------------------------
 
 
-def _mask(text: str) -> str:
-    """Mask personal data in an example comment with ``netno.privacy.mask_text`` if present."""
-    # TODO: import netno.privacy.mask_text directly once the privacy module is merged;
-    # stored text is already masked, so this is a second guard for raw exports.
-    try:
-        from netno.privacy import mask_text  # type: ignore[import-not-found]
-    except ImportError:
-        return text
-    return str(mask_text(text))
-
-
 def _pick_examples(
     rows: pd.DataFrame, hits: pd.DataFrame, *, limit: int
 ) -> tuple[str, ...]:
@@ -810,7 +800,7 @@ def _pick_examples(
     candidates = candidates.sort_values(
         ["cues", "likes", "created"], ascending=False, kind="stable", na_position="last"
     )
-    return tuple(_mask(text) for text in candidates["text"].head(limit))
+    return tuple(mask_text(text) for text in candidates["text"].head(limit))
 
 
 def build_recommendations(

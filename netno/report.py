@@ -6,7 +6,6 @@ import datetime as dt
 import html
 import io
 import logging
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from netno import charts_priority
 from netno.codebook import Codebook
-from netno.normalize import tokenize
 from netno.priority import (
     PriorityWeights,
     Recommendation,
@@ -41,6 +39,7 @@ from netno.priority import (
     select_period,
     theme_totals,
 )
+from netno.wordfreq import WordQuery, word_frequency
 
 __all__ = [
     "ReportError", "ReportData", "build_report_data", "write_xlsx", "write_html", "report_bytes",
@@ -52,17 +51,6 @@ REPORT_TITLE = "Laporan Bulanan Keluhan Pengguna M-Paspor"
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula
 # injection), so text cells starting with them get a leading apostrophe.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Function words dropped from the fallback word table. Negations ("tidak", "belum")
-# and "bisa" stay because they carry the complaint.
-_STOP_WORDS = frozenset(
-    """
-    yang di ke dari dan atau ini itu ada saya aku kami kita kamu anda dia mereka
-    untuk dengan pada juga sudah masih saja aja sih dong deh kok ya yah nya pun
-    apa mau akan jadi karena kalau kalo tapi tetapi sama sangat lagi bagaimana
-    gimana kenapa mengapa kapan sekali banget nih tuh lah kan para oleh dalam buat
-    min admin kak mohon tolong terima kasih
-    """.split()
-)
 _TOP_CATEGORIES_IN_TREND = 5
 
 
@@ -97,17 +85,9 @@ class ReportData:
 
 
 def _top_terms(texts: pd.Series, *, limit: int = 30) -> pd.DataFrame:
-    """Count normalised words (minus a small stop list) over ``texts``, most frequent first."""
-    counter: Counter[str] = Counter()
-    for text in texts.fillna("").astype(str):
-        for token in tokenize(text):
-            if token.kind != "word":
-                continue
-            for word in token.text.split():
-                if len(word) > 2 and word not in _STOP_WORDS:
-                    counter[word] += 1
-    rows = counter.most_common(limit)
-    return pd.DataFrame(rows, columns=["term", "count"])
+    """Count words of ``texts`` with the word-frequency query's defaults, most frequent first."""
+    result = word_frequency(texts.fillna("").astype(str).tolist(), WordQuery(top=limit))
+    return result.terms[["term", "count"]]
 
 
 def _check_words(words: pd.DataFrame) -> pd.DataFrame:
@@ -242,8 +222,11 @@ def build_report_data(
         recommendations=build_recommendations(
             coded, scores, codebook=codebook, period=period, signals=signals
         ),
-        words=_check_words(words) if words is not None else _top_terms(current.get(
-            "text", pd.Series(dtype=str))),
+        words=(
+            _check_words(words)
+            if words is not None
+            else _top_terms(current.get("text", pd.Series(dtype=str)))
+        ),
         signals=signals,
         follow_up=_follow_up(coded, actions or {}, codebook=codebook),
     )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import re
-import sys
-import types
 
 import openpyxl
 import pandas as pd
@@ -327,18 +326,31 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+EXPORT_COMMENTS = [
+    ("2024-01-05T03:00:00+0000", "Sudah bayar tapi status masih menunggu pembayaran"),
+    ("2024-02-07T03:00:00+0000", "Kuota selalu penuh, kapan dibuka lagi?"),
+    ("2024-03-02T03:00:00+0000", "Sudah transfer dari pagi, status pembayaran belum berubah"),
+    ("2024-03-09T03:00:00+0000", "sudah bayar di bank tapi statusnya masih menunggu pembayaran"),
+    ("2024-03-11T03:00:00+0000", "Aplikasi keluar sendiri waktu dibuka"),
+]
+
+
 @pytest.fixture
-def fake_pipeline(monkeypatch):
-    """Stand in for netno.pipeline, which codes export files in the full application."""
-    module = types.ModuleType("netno.pipeline")
-    module.code_files = lambda paths: _coded_frame()
-    monkeypatch.setitem(sys.modules, "netno.pipeline", module)
-    return module
+def export_file(tmp_path, monkeypatch):
+    """A small Instagram Graph API export spanning January to March 2024."""
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-laporan-yang-panjang")
+    records = [
+        {"id": f"c{number}", "text": text, "timestamp": timestamp, "username": f"warga{number}"}
+        for number, (timestamp, text) in enumerate(EXPORT_COMMENTS)
+    ]
+    path = tmp_path / "ekspor.json"
+    path.write_text(json.dumps({"data": records}), encoding="utf-8")
+    return path
 
 
-def test_report_command_writes_html(tmp_path, fake_pipeline, capsys):
+def test_report_command_writes_html(tmp_path, export_file, capsys):
     output = tmp_path / "laporan.html"
-    arguments = _parse(["report", "ekspor.csv", "-o", str(output), "--period", "2024-03"])
+    arguments = _parse(["report", str(export_file), "-o", str(output), "--period", "2024-03"])
 
     code = arguments.handler(arguments)
 
@@ -347,25 +359,25 @@ def test_report_command_writes_html(tmp_path, fake_pipeline, capsys):
     assert "Maret 2024" in capsys.readouterr().out
 
 
-def test_report_command_writes_xlsx(tmp_path, fake_pipeline):
+def test_report_command_writes_xlsx(tmp_path, export_file):
     output = tmp_path / "laporan.xlsx"
-    arguments = _parse(["report", "ekspor.csv", "-o", str(output)])
+    arguments = _parse(["report", str(export_file), "-o", str(output)])
 
     arguments.handler(arguments)
 
     assert openpyxl.load_workbook(output).sheetnames[0] == "Ringkasan"
 
 
-def test_report_command_unknown_format_rejected(tmp_path, fake_pipeline):
-    arguments = _parse(["report", "ekspor.csv", "-o", str(tmp_path / "laporan.pdf")])
+def test_report_command_unknown_format_rejected(tmp_path, export_file):
+    arguments = _parse(["report", str(export_file), "-o", str(tmp_path / "laporan.pdf")])
 
     with pytest.raises(CommandError, match=r"\.xlsx atau \.html"):
         arguments.handler(arguments)
 
 
-def test_report_command_missing_month_rejected(tmp_path, fake_pipeline):
+def test_report_command_missing_month_rejected(tmp_path, export_file):
     arguments = _parse(
-        ["report", "ekspor.csv", "-o", str(tmp_path / "l.html"), "--period", "2023-05"]
+        ["report", str(export_file), "-o", str(tmp_path / "l.html"), "--period", "2023-05"]
     )
 
     with pytest.raises(CommandError, match="2024-01 s.d. 2024-03"):
