@@ -133,6 +133,7 @@ _CODE_RE = re.compile(
 # NIK starts with a province code (11 to 94), so a group starting with 0 is a phone number.
 _NIK_SPACED_RE = re.compile(r"(?<![\d])[1-9]\d{3}([ .-])\d{4}\1\d{4}\1\d{4}(?![\d])")
 _LONG_DIGITS_RE = re.compile(r"\d{16,}")
+_ANY_DIGIT_RE = re.compile(r"\d")
 _PHONE_RE = re.compile(
     r"(?<![\w+])(\+62|62|0)([ .-]?)(8\d{1,3}(?:[ .-]?\d{2,5}){1,4})(?![\w])"
 )
@@ -213,6 +214,10 @@ def mask_text(text: str) -> str:
     """
     if not isinstance(text, str) or not text:
         return text
+    # Every kind of personal data masked here holds a digit or an "@"; most comments
+    # hold neither, and this check is far cheaper than the patterns.
+    if "@" not in text and not _ANY_DIGIT_RE.search(text):
+        return text
     masked = text
     for pattern, replace in _MASKS:
         masked = pattern.sub(replace, masked)
@@ -265,7 +270,7 @@ def protect_frame(
         for value in protected["text"].tolist():
             if isinstance(value, str):
                 value = mask_text(value)
-                if not keep_usernames:
+                if not keep_usernames and "@" in value:
                     value = _pseudonymise_mentions(value, secret)
             texts.append(value)
         protected["text"] = pd.Series(texts, index=protected.index, dtype=protected["text"].dtype)
