@@ -12,6 +12,11 @@ from collections.abc import Sequence
 # with ``set_defaults(handler=...)``. A handler takes the parsed arguments and returns
 # the exit code.
 COMMAND_MODULES = (
+    "netno.pipeline_cli",
+    "netno.report_cli",
+    "netno.wordfreq",
+    "netno.store_cli",
+    "netno.evaluate",
     "netno.auth",
 )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "CodebookError",
+    "Context",
     "Theme",
     "Stage",
     "Category",
@@ -49,6 +50,15 @@ class Stage:
 
 @dataclass(frozen=True)
 class Category:
+    """One problem category with the patterns that find it.
+
+    ``patterns`` report the problem; ``mentions`` name the topic neutrally and tag it
+    only in a complaint or a question; ``weak`` never tag but mark the code uncertain;
+    ``fallback`` tag only when no category of ``yield_to`` was found; a match that
+    overlaps an ``exclude`` match is dropped. ``triggers`` are words, one of which
+    must occur in the normalised text before any pattern is tried.
+    """
+
     code: str
     label: str
     theme: str
@@ -58,17 +68,36 @@ class Category:
     exclude: tuple[re.Pattern[str], ...] = ()
     action: str = ""
     unit: str = ""
-    steps: tuple[str, ...] = ()  # steps this category always implies
+    steps: tuple[str, ...] = ()  # steps this category implies
+    mentions: tuple[re.Pattern[str], ...] = ()
+    weak: tuple[re.Pattern[str], ...] = ()
+    fallback: tuple[re.Pattern[str], ...] = ()
+    yield_to: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    steps_unless: tuple[str, ...] = ()  # stated steps that replace the implied ones
 
 
 @dataclass(frozen=True)
 class Step:
+    """One journey step: ``patterns`` mark it in any complaint, ``mentions`` only next to a problem."""
+
     code: str
     label: str
     description: str
     order: int
     patterns: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...] = ()
+    mentions: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """Codebook-wide rules that decide whether a match reports a current problem."""
+
+    negation_before: tuple[re.Pattern[str], ...] = ()
+    reassurance: tuple[re.Pattern[str], ...] = ()
+    contrast: tuple[re.Pattern[str], ...] = ()
+    hypothetical_before: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +120,8 @@ class Codebook:
     steps: dict[str, Step]
     intents: dict[str, Intent]
     extra: dict[str, Any] = field(default_factory=dict)
+    context: Context = field(default_factory=Context)
+    macros: dict[str, str] = field(default_factory=dict)
 
     def theme_of(self, category: str) -> str:
         return self.categories[category].theme
@@ -99,7 +130,28 @@ class Codebook:
         return self.categories[category].stage
 
 
-def _compile(patterns: Any, where: str) -> tuple[re.Pattern[str], ...]:
+_MACRO_RE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+
+def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
+    """Replace each ``{NAME}`` in ``pattern`` by the macro NAME."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in macros:
+            known = ", ".join(sorted(macros)) or "none"
+            raise CodebookError(
+                f"{where}: pattern {pattern!r} uses unknown macro {{{name}}}; "
+                f"define it under [macros] (known: {known})"
+            )
+        return macros[name]
+
+    return _MACRO_RE.sub(replace, pattern)
+
+
+def _compile(
+    patterns: Any, where: str, macros: dict[str, str] | None = None
+) -> tuple[re.Pattern[str], ...]:
     if patterns is None:
         return ()
     if isinstance(patterns, str) or not isinstance(patterns, list):
@@ -107,9 +159,12 @@ def _compile(patterns: Any, where: str) -> tuple[re.Pattern[str], ...]:
     compiled = []
     for pattern in patterns:
         if not isinstance(pattern, str) or not pattern.strip():
-            raise CodebookError(f"{where}: each pattern must be a non-empty string, got {pattern!r}")
+            raise CodebookError(
+                f"{where}: each pattern must be a non-empty string, got {pattern!r}"
+            )
+        expanded = _expand(pattern, macros or {}, where)
         try:
-            compiled.append(re.compile(pattern))
+            compiled.append(re.compile(expanded))
         except re.error as error:
             raise CodebookError(
                 f"{where}: pattern {pattern!r} does not compile ({error}); fix the regular expression"
@@ -142,17 +197,60 @@ def _check_unique(codes: list[str], table: str) -> None:
         seen.add(code)
 
 
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(item, str) and item.strip() for item in value
+    ):
+        raise CodebookError(f"{where}: expected a list of non-empty strings, got {value!r}")
+    return tuple(item.strip() for item in value)
+
+
+def _parse_macros(data: dict[str, Any]) -> dict[str, str]:
+    macros = data.get("macros", {})
+    if not isinstance(macros, dict):
+        raise CodebookError(f"codebook: [macros] must be a table of NAME = 'regex', got {macros!r}")
+    for name, value in macros.items():
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            raise CodebookError(f"macro {name!r}: names are upper case letters, digits and _")
+        if not isinstance(value, str) or not value:
+            raise CodebookError(f"macro {name!r}: expected a non-empty regular expression")
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise CodebookError(f"macro {name!r}: {value!r} does not compile ({error})") from error
+    return dict(macros)
+
+
+def _parse_context(data: dict[str, Any], macros: dict[str, str]) -> Context:
+    table = data.get("context", {})
+    if not isinstance(table, dict):
+        raise CodebookError(f"codebook: [context] must be a table, got {table!r}")
+    known = {"negation_before", "reassurance", "contrast", "hypothetical_before"}
+    unknown = set(table) - known
+    if unknown:
+        raise CodebookError(
+            f"context: unknown key(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(known))}"
+        )
+    return Context(**{key: _compile(table.get(key, []), f"context {key}", macros) for key in known})
+
+
 def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
     """Parse and validate codebook TOML text.
 
     Raises:
         CodebookError: the TOML is invalid, a field is missing, a code is duplicated,
-            a category names an unknown theme, stage or step, or a pattern does not compile.
+            a category names an unknown theme, stage, step or category, a macro is
+            unknown, or a pattern does not compile.
     """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CodebookError(f"{source}: invalid TOML ({error})") from error
+
+    macros = _parse_macros(data)
+    context = _parse_context(data, macros)
 
     themes = {}
     for entry in _entries(data, "themes"):
@@ -186,45 +284,20 @@ def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
             _require(entry, "label", where),
             entry.get("description", ""),
             order,
-            _compile(entry.get("patterns", []), f"{where} patterns"),
-            _compile(entry.get("exclude", []), f"{where} exclude"),
+            _compile(entry.get("patterns", []), f"{where} patterns", macros),
+            _compile(entry.get("exclude", []), f"{where} exclude", macros),
+            _compile(entry.get("mentions", []), f"{where} mentions", macros),
         )
     _check_unique([_require(e, "code", "step") for e in data["steps"]], "step")
 
+    category_codes = [_require(e, "code", "category") for e in _entries(data, "categories")]
+    _check_unique(category_codes, "category")
     categories = {}
-    for entry in _entries(data, "categories"):
+    for entry in data["categories"]:
         code = _require(entry, "code", "category")
-        where = f"category {code!r}"
-        theme = _require(entry, "theme", where)
-        if theme not in themes:
-            raise CodebookError(
-                f"{where}: unknown theme {theme!r}; use one of {', '.join(themes)}"
-            )
-        stage = _require(entry, "stage", where)
-        if stage not in stages:
-            raise CodebookError(
-                f"{where}: unknown stage {stage!r}; use one of {', '.join(stages)}"
-            )
-        implied = entry.get("steps", [])
-        for step in implied:
-            if step not in steps:
-                raise CodebookError(f"{where}: unknown step {step!r}; use one of {', '.join(steps)}")
-        patterns = _compile(entry.get("patterns"), f"{where} patterns")
-        if not patterns:
-            raise CodebookError(f"{where}: needs at least one pattern")
-        categories[code] = Category(
-            code=code,
-            label=_require(entry, "label", where),
-            theme=theme,
-            stage=stage,
-            description=entry.get("description", ""),
-            patterns=patterns,
-            exclude=_compile(entry.get("exclude", []), f"{where} exclude"),
-            action=entry.get("action", ""),
-            unit=entry.get("unit", ""),
-            steps=tuple(implied),
+        categories[code] = _parse_category(
+            entry, code, themes, stages, steps, category_codes, macros
         )
-    _check_unique([_require(e, "code", "category") for e in data["categories"]], "category")
 
     intents = {}
     for entry in _entries(data, "intents"):
@@ -234,12 +307,27 @@ def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
             code,
             _require(entry, "label", where),
             entry.get("description", ""),
-            _compile(entry.get("patterns", []), f"{where} patterns"),
+            _compile(entry.get("patterns", []), f"{where} patterns", macros),
         )
     _check_unique([_require(e, "code", "intent") for e in data["intents"]], "intent")
+    missing = {"keluhan", "pertanyaan", "apresiasi", "lainnya"} - set(intents)
+    if missing:
+        raise CodebookError(
+            f"codebook: intent(s) {', '.join(sorted(missing))} missing; the classifier needs all four"
+        )
 
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-    known = {"name", "version", "themes", "stages", "steps", "categories", "intents"}
+    known = {
+        "name",
+        "version",
+        "themes",
+        "stages",
+        "steps",
+        "categories",
+        "intents",
+        "macros",
+        "context",
+    }
     return Codebook(
         name=str(data.get("name", source)),
         version=f"{data.get('version', '0')}+{digest}",
@@ -249,6 +337,66 @@ def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
         steps=steps,
         intents=intents,
         extra={key: value for key, value in data.items() if key not in known},
+        context=context,
+        macros=macros,
+    )
+
+
+def _parse_category(
+    entry: dict[str, Any],
+    code: str,
+    themes: dict[str, Theme],
+    stages: dict[str, Stage],
+    steps: dict[str, Step],
+    category_codes: list[str],
+    macros: dict[str, str],
+) -> Category:
+    where = f"category {code!r}"
+    theme = _require(entry, "theme", where)
+    if theme not in themes:
+        raise CodebookError(f"{where}: unknown theme {theme!r}; use one of {', '.join(themes)}")
+    stage = _require(entry, "stage", where)
+    if stage not in stages:
+        raise CodebookError(f"{where}: unknown stage {stage!r}; use one of {', '.join(stages)}")
+    for key in ("steps", "steps_unless"):
+        for step in _string_list(entry.get(key), f"{where} {key}"):
+            if step not in steps:
+                raise CodebookError(
+                    f"{where}: unknown step {step!r} in {key}; use one of {', '.join(steps)}"
+                )
+    yield_to = _string_list(entry.get("yield_to"), f"{where} yield_to")
+    for other in yield_to:
+        if other not in category_codes or other == code:
+            raise CodebookError(
+                f"{where}: yield_to names {other!r}, which is not another category of this codebook"
+            )
+
+    patterns = _compile(entry.get("patterns"), f"{where} patterns", macros)
+    if not patterns:
+        raise CodebookError(f"{where}: needs at least one pattern")
+    fallback = _compile(entry.get("fallback", []), f"{where} fallback", macros)
+    if fallback and not yield_to:
+        raise CodebookError(f"{where}: fallback patterns need a yield_to list of categories")
+    triggers = tuple(
+        word.lower() for word in _string_list(entry.get("triggers"), f"{where} triggers")
+    )
+    return Category(
+        code=code,
+        label=_require(entry, "label", where),
+        theme=theme,
+        stage=stage,
+        description=entry.get("description", ""),
+        patterns=patterns,
+        exclude=_compile(entry.get("exclude", []), f"{where} exclude", macros),
+        action=_require(entry, "action", where),
+        unit=_require(entry, "unit", where),
+        steps=_string_list(entry.get("steps"), f"{where} steps"),
+        mentions=_compile(entry.get("mentions", []), f"{where} mentions", macros),
+        weak=_compile(entry.get("weak", []), f"{where} weak", macros),
+        fallback=fallback,
+        yield_to=yield_to,
+        triggers=triggers,
+        steps_unless=_string_list(entry.get("steps_unless"), f"{where} steps_unless"),
     )
 
 

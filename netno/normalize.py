@@ -32,11 +32,17 @@ _TOKEN_RE = re.compile(
     r"|(?P<mention>@[\w.]+)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)(?P<redup>2(?!\d))?"
     r"|(?P<number>\d+(?:[.,:]\d+)*)"
-    r"|(?P<emoji>" + _EMOJI_CHAR + _EMOJI_MODIFIERS
-    + r"(?:\u200D" + _EMOJI_CHAR + _EMOJI_MODIFIERS + r")*)"
+    r"|(?P<emoji>"
+    + _EMOJI_CHAR
+    + _EMOJI_MODIFIERS
+    + r"(?:\u200D"
+    + _EMOJI_CHAR
+    + _EMOJI_MODIFIERS
+    + r")*)"
     r"|(?P<punct>[?!.,;])"
 )
 
+_ENGGAK_RE = re.compile(r"\benggak\b")
 _ELONGATION_RE = re.compile(r"([^\W\d_])\1{2,}")
 _DOUBLE_RE = re.compile(r"([^\W\d_])\1")
 
@@ -77,10 +83,10 @@ def _read_pairs(name: str) -> dict[str, str]:
     pairs: dict[str, str] = {}
     text = resources.files("netno.lexicon").joinpath(name).read_text(encoding="utf-8")
     for line_number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
+        if not line.strip() or line.startswith("#"):
             continue
-        parts = line.split("\t")
+        # An empty standard form is allowed: the variant is then dropped ("nya").
+        parts = line.rstrip("\r\n").split("\t")
         if len(parts) != 2 or not parts[0].strip():
             raise ValueError(
                 f"{name} line {line_number}: expected 'variant<TAB>standard', got {line!r}"
@@ -103,7 +109,12 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str]]:
     """Build the slang map (indoNLP's table under the domain overrides) and the known words."""
     overrides = _read_pairs("slang_overrides.tsv")
     blocked = _read_words("slang_blocked.txt")
-    slang = {key: value for key, value in SLANG_DATA.items() if key not in blocked}
+    # The generic table spells negation "enggak"; the codebook patterns expect "tidak".
+    slang = {
+        key: _ENGGAK_RE.sub("tidak", value)
+        for key, value in SLANG_DATA.items()
+        if key not in blocked
+    }
     slang.update(overrides)
     vocabulary = set(_read_words("vocabulary.txt"))
     for value in slang.values():

@@ -32,11 +32,14 @@ class CodedExport:
 
 
 def add_calendar_columns(coded: pd.DataFrame) -> pd.DataFrame:
-    """Add ``month`` (``YYYY-MM``) and ``day`` columns in Asia/Jakarta time."""
+    """Add ``month`` (``YYYY-MM``) and ``day`` columns in Asia/Jakarta time (None when undated)."""
     result = coded.copy()
     local = pd.to_datetime(result["created_at"], utc=True).dt.tz_convert(JAKARTA)
-    result["month"] = local.dt.strftime("%Y-%m").where(local.notna(), None)
-    result["day"] = local.dt.date.where(local.notna(), None)
+    dated = local.notna()
+    result["month"] = local.dt.strftime("%Y-%m").astype(object)
+    result.loc[~dated, "month"] = None
+    result["day"] = local.dt.date.astype(object)
+    result.loc[~dated, "day"] = None
     return result
 
 

@@ -233,3 +233,25 @@ def batch_rows(batches: list) -> pd.DataFrame:
             for batch in batches
         ]
     )
+
+
+FIELD_ENTRIES = {"categories": "categories", "themes": "themes", "stages": "stages"}
+
+
+def code_labels(codebook: Codebook, field: str) -> dict[str, str]:
+    """Return the Indonesian label of every code of ``field`` (categories, themes or stages)."""
+    entries = getattr(codebook, FIELD_ENTRIES[field])
+    return {code: entry.label for code, entry in entries.items()}
+
+
+def month_over_month_rows(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Return a month-over-month table (from ``netno.trends``) with Indonesian headers."""
+    return pd.DataFrame(
+        {
+            "Kode": table["code"].map(lambda code: labels.get(code, code)),
+            "Bulan ini": table["count"],
+            "Bulan lalu": table["previous"],
+            "Selisih": table["change"],
+            "Perubahan (%)": table["pct_change"].round(0),
+        }
+    )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from netno.charts import category_bar
 from netno.summary import headline
+from netno.trends import SPIKE_RULE, latest_spikes
 from pages.shared import codebook, filtered_comments
 
 st.title("netno · Suara pengguna M-Paspor")
@@ -23,3 +24,12 @@ third.metric("Berkategori", f"{numbers['coded_share']:.0%}")
 fourth.metric("Kendala terbanyak", numbers["top_category"] or "-")
 
 st.plotly_chart(category_bar(coded, book), use_container_width=True)
+
+spikes = latest_spikes(coded)
+if spikes.empty:
+    st.success("Tidak ada lonjakan kategori pada bulan terakhir.")
+else:
+    st.subheader("Lonjakan bulan terakhir")
+    for row in spikes.itertuples():
+        st.warning(f"{book.categories[row.code].label} ({row.month}): {row.explanation}")
+    st.caption("Aturan lonjakan: " + SPIKE_RULE)

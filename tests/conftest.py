@@ -20,5 +20,5 @@ def sqlite_url(tmp_path: Path) -> str:
 def app_environment(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
     """Point the dashboard at a fresh database and a fixed pseudonym key."""
     monkeypatch.setenv("NETNO_DATABASE_URL", sqlite_url)
-    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-netno")
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-netno-yang-cukup-panjang")
     return sqlite_url

@@ -1,0 +1,111 @@
+"""Plotly figures for the priority page and the monthly report, labelled in Indonesian."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+__all__ = ["category_bar", "stage_bar", "trend_line", "sparkline", "score_bar"]
+
+_STAGE_COLOURS = {
+    "present": "#8fb8de",
+    "interact": "#4a90c2",
+    "transact": "#d9534f",
+    "integration": "#6c757d",
+}
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}
+
+
+def category_bar(scores: pd.DataFrame, *, title: str = "Jumlah keluhan per kategori") -> go.Figure:
+    """Draw a horizontal bar of complaints per category, coloured by stage, largest on top."""
+    ordered = scores.sort_values("count", ascending=True)
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["count"],
+            y=ordered["label"],
+            orientation="h",
+            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in ordered["stage"]],
+            customdata=ordered["stage"],
+            hovertemplate="%{y}: %{x} keluhan (tahap %{customdata})<extra></extra>",
+        )
+    )
+    figure.update_layout(title=title, xaxis_title="Jumlah keluhan", yaxis_title=None, **_LAYOUT)
+    return figure
+
+
+def score_bar(scores: pd.DataFrame, *, top: int = 10) -> go.Figure:
+    """Draw the ``top`` priority scores as horizontal bars, rank 1 on top."""
+    ordered = scores[scores["count"] > 0].sort_values("rank").head(top).iloc[::-1]
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["score"],
+            y=ordered["label"],
+            orientation="h",
+            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in ordered["stage"]],
+            hovertemplate="%{y}: skor %{x:.1f}<extra></extra>",
+        )
+    )
+    figure.update_layout(title="Skor prioritas", xaxis_title="Skor", yaxis_title=None, **_LAYOUT)
+    return figure
+
+
+def stage_bar(stages: pd.DataFrame) -> go.Figure:
+    """Draw complaints per maturity stage as columns in maturity order."""
+    figure = go.Figure(
+        go.Bar(
+            x=stages["label"],
+            y=stages["count"],
+            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in stages["stage"]],
+            hovertemplate="Tahap %{x}: %{y} keluhan<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title="Keluhan per tahap kematangan e-government",
+        xaxis_title="Tahap",
+        yaxis_title="Jumlah keluhan",
+        **_LAYOUT,
+    )
+    return figure
+
+
+def trend_line(trend: pd.DataFrame) -> go.Figure:
+    """Draw one line per column of ``trend`` (indexed by month), e.g. total and top categories."""
+    figure = go.Figure()
+    for column in trend.columns:
+        figure.add_trace(
+            go.Scatter(x=list(trend.index), y=trend[column], mode="lines+markers", name=column)
+        )
+    figure.update_layout(
+        title="Tren keluhan bulanan",
+        xaxis_title="Bulan",
+        yaxis_title="Jumlah keluhan",
+        xaxis_type="category",
+        **_LAYOUT,
+    )
+    return figure
+
+
+def sparkline(trend: Sequence[tuple[str, int]]) -> go.Figure:
+    """Draw a small line of monthly complaints without axes, for a recommendation card."""
+    months = [month for month, _ in trend]
+    counts = [count for _, count in trend]
+    figure = go.Figure(
+        go.Scatter(
+            x=months,
+            y=counts,
+            mode="lines+markers",
+            line={"color": "#4a90c2"},
+            hovertemplate="%{x}: %{y} keluhan<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=120,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        showlegend=False,
+        xaxis={"visible": False, "type": "category"},
+        yaxis={"visible": False, "rangemode": "tozero"},
+        template="plotly_white",
+    )
+    return figure

@@ -1,0 +1,1390 @@
+"""Read exported comments and reviews (CSV, XLSX, JSON, JSONL) into one comment frame."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import logging
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import islice
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError as XMLParseError
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
+
+__all__ = [
+    "JAKARTA",
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_MAX_BYTES",
+    "MAX_TEXT_CHARS",
+    "SUPPORTED_EXTENSIONS",
+    "COMMENT_COLUMNS",
+    "IngestError",
+    "SkippedRow",
+    "RowNote",
+    "ColumnGuess",
+    "Preview",
+    "IngestResult",
+    "preview",
+    "read_comments",
+    "read_path",
+]
+
+_LOGGER = logging.getLogger(__name__)
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        _LOGGER.warning("ignoring %s=%r: not an integer, using %d", name, raw, default)
+        return default
+    return value if value > 0 else default
+
+
+# Read once at import; pass ``max_rows`` / ``max_bytes`` to override per call.
+DEFAULT_MAX_ROWS: int = _env_int("NETNO_MAX_ROWS", 200_000)
+DEFAULT_MAX_BYTES: int = _env_int("NETNO_MAX_FILE_MB", 100) * 1024 * 1024
+
+# Play Store reviews are capped at 500 characters and Instagram comments are short too,
+# so a longer text is pasted material. It is kept up to this length and noted.
+MAX_TEXT_CHARS = 10_000
+
+SUPPORTED_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson")
+
+COMMENT_COLUMNS = (
+    "source_id",
+    "parent_id",
+    "author",
+    "text",
+    "created_at",
+    "likes",
+    "rating",
+    "platform",
+    "row_number",
+)
+
+# The csv module rejects fields over 128 KiB by default, but one comment cell of pasted
+# text may be larger. The file size limit already bounds memory.
+_CSV_FIELD_LIMIT = 64 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
+
+_HEADER_SCAN_ROWS = 30
+_CONTENT_SAMPLE_ROWS = 200
+
+
+class IngestError(ValueError):
+    """An uploaded file cannot be read; the message (Indonesian) names the problem and the fix."""
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A source row that produced no comment, with the reason in Indonesian."""
+
+    row_number: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RowNote:
+    """A source row that was imported but changed (for example truncated), in Indonesian."""
+
+    row_number: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ColumnGuess:
+    """Source column names chosen for the comment fields.
+
+    ``confident`` is False when the text or date column was chosen by content, not by name.
+    """
+
+    text: str | None
+    date: str | None
+    id: str | None
+    author: str | None
+    parent: str | None
+    candidates: list[str]
+    confident: bool
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first rows of a file as read, with the column guess, for a confirmation screen."""
+
+    frame: pd.DataFrame
+    guess: ColumnGuess
+    source_format: str
+    rows_estimate: int | None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Comments read from one file plus the rows that were skipped or changed."""
+
+    comments: pd.DataFrame
+    skipped: list[SkippedRow]
+    rows_read: int
+    source_format: str
+    columns: ColumnGuess
+    notes: list[RowNote] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- names
+
+def _key(name: object) -> str:
+    """Reduce a column name to lowercase letters and digits, so "Comment ID" == "comment_id"."""
+    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+# Role -> normalised column names, best first.
+_ROLE_NAMES: dict[str, tuple[str, ...]] = {
+    "text": (
+        "text", "content", "comment", "komentar", "ulasan", "review", "reviewtext",
+        "commenttext", "isikomentar", "isiulasan", "isi", "teks", "pesan", "message",
+        "body", "tanggapan", "comments",
+    ),
+    "date": (
+        "timestamp", "createdat", "at", "date", "tanggal", "waktu", "createdtime",
+        "datetime", "reviewdate", "publishedat", "postedat", "tanggalkomentar",
+        "tanggalulasan", "tgl", "time", "datecreated",
+    ),
+    "id": (
+        "id", "reviewid", "commentid", "idkomentar", "idulasan", "pk", "commentpk",
+        "sourceid",
+    ),
+    "author": (
+        "username", "ownerusername", "fromusername", "author", "namapengguna",
+        "pengguna", "user", "akun", "name", "nama", "profilename",
+    ),
+    "parent": ("parentid", "parentcommentid", "replyto", "inreplyto", "parent"),
+    "likes": ("likecount", "likescount", "likes", "thumbsupcount", "jumlahsuka", "suka", "like"),
+    "rating": ("score", "rating", "bintang", "stars", "star", "nilai"),
+}
+_ALL_ROLE_KEYS = frozenset(k for names in _ROLE_NAMES.values() for k in names)
+
+_SHAPE_LABELS = {
+    "instagram-graph": "instagram",
+    "instaloader": "instagram",
+    "apify": "instagram",
+    "meta-dyi": "instagram",
+    "google-play": "playstore",
+    "netno": "playstore",
+}
+
+
+def _leaf_key(column: str) -> str:
+    """Return the key of a nested column's own field: "owner.username" -> "username".
+
+    Meta exports wrap each value ("string_map_data.Comment.value"), so there the
+    field is the segment before "value" or "timestamp".
+    """
+    parts = [p for p in re.split(r"[./]", column) if p]
+    if len(parts) >= 2 and parts[-1].lower() in ("value", "timestamp", "href"):
+        return _key(parts[-2])
+    return _key(parts[-1]) if parts else ""
+
+
+def _match_role(columns: list[str], role: str, taken: set[str]) -> list[str]:
+    """Return the columns named like ``role``, best first, skipping ``taken`` ones.
+
+    Whole names match first; nested names ("owner.username") then match on their leaf.
+    """
+    by_key: dict[str, list[str]] = {}
+    by_leaf: dict[str, list[str]] = {}
+    for column in columns:
+        if column in taken:
+            continue
+        by_key.setdefault(_key(column), []).append(column)
+        if re.search(r"[./]", column):
+            by_leaf.setdefault(_leaf_key(column), []).append(column)
+    found: list[str] = []
+    for name in _ROLE_NAMES[role]:
+        found.extend(by_key.get(name, []))
+    for name in _ROLE_NAMES[role]:
+        found.extend(c for c in by_leaf.get(name, []) if c not in found)
+    return found
+
+
+def _detect_shape(columns: Iterable[str]) -> str:
+    """Name the export a set of column names (or flattened JSON keys) comes from."""
+    raw = {str(c) for c in columns}
+    keys = {_key(c) for c in raw}
+    if any(c.startswith("string_map_data") for c in raw):
+        return "meta-dyi"
+    if {"reviewid", "content"} <= keys and ({"score", "at"} & keys):
+        return "google-play"
+    if {"reviewid", "text"} <= keys and ("rating" in keys or "date" in keys):
+        return "netno"
+    if {"profileid", "commentid"} <= keys or ("commenturl" in keys and "comment" in keys):
+        return "exportcomments"
+    if raw & {"ownerUsername", "postUrl", "owner/username", "likesCount", "repliesCount"}:
+        return "apify"
+    if "answers" in raw or {"created_at", "likes_count"} <= raw:
+        return "instaloader"
+    if raw & {"like_count", "from.username", "media.id"} or {"timestamp", "username"} <= raw:
+        return "instagram-graph"
+    return "umum"
+
+
+def _platform_for(shape: str, columns: Iterable[str], sample_values: Iterable[object]) -> str:
+    if shape in _SHAPE_LABELS:
+        return _SHAPE_LABELS[shape]
+    keys = {_key(c) for c in columns}
+    if keys & {"thumbsupcount", "reviewcreatedversion", "appversion", "score"}:
+        return "playstore"
+    for value in sample_values:
+        if isinstance(value, str):
+            lowered = value.lower()
+            if "instagram.com" in lowered:
+                return "instagram"
+            if "play.google.com" in lowered:
+                return "playstore"
+    return "lainnya"
+
+
+# --------------------------------------------------------------------------- values
+
+_NUMBER_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+_SUFFIX_RE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(rb|ribu|k|jt|juta|m)$", re.IGNORECASE)
+_SUFFIX_FACTOR = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000,
+                  "m": 1_000_000}
+_INT64_MAX = 2**63 - 1
+
+
+def _to_int(value: object) -> int | None:
+    """Parse a like count or rating ("1.234", "4,0", "1,2rb", 5.0); None when not a number."""
+    result: float | None = None
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        result = value
+    elif isinstance(value, float):
+        result = value if value == value and abs(value) != float("inf") else None
+    elif isinstance(value, str):
+        text = value.strip()
+        suffix = _SUFFIX_RE.match(text)
+        if _THOUSANDS_RE.match(text) and len(text) > 4:
+            result = int(re.sub(r"[.,]", "", text))
+        elif _NUMBER_RE.match(text):
+            result = float(text.replace(",", "."))
+        elif suffix:
+            result = float(suffix.group(1).replace(",", ".")) * _SUFFIX_FACTOR[
+                suffix.group(2).lower()
+            ]
+    if result is None or abs(result) > _INT64_MAX:
+        return None
+    return round(result)
+
+
+_ISO_RE = re.compile(
+    r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
+    r"(?:[T ]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*(Z|UTC|GMT|WIB|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+_DMY_RE = re.compile(
+    r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+    r"(?:[ ,T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
+    r"\s*(Z|UTC|GMT|WIB|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+_EPOCH_SECONDS_MIN = 946_684_800  # 2000-01-01
+_EPOCH_SECONDS_MAX = 4_102_444_800  # 2100-01-01
+
+
+def _zone_from(token: str | None) -> timezone | ZoneInfo:
+    if token is None or token.upper() == "WIB":
+        return JAKARTA
+    if token.upper() in {"Z", "UTC", "GMT"}:
+        return UTC
+    sign = -1 if token[0] == "-" else 1
+    digits = token[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 14 or minutes > 59:
+        raise ValueError(token)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _epoch_to_utc(number: float) -> datetime | None:
+    if _EPOCH_SECONDS_MIN * 1000 <= number <= _EPOCH_SECONDS_MAX * 1000:
+        number /= 1000
+    if _EPOCH_SECONDS_MIN <= number <= _EPOCH_SECONDS_MAX:
+        return datetime.fromtimestamp(number, tz=UTC)
+    return None
+
+
+def _parse_instant(value: object) -> datetime | None:
+    """Parse a timestamp into an aware UTC datetime; naive times are Asia/Jakarta.
+
+    Accepts ISO 8601 with ``Z``, ``+0000`` or ``+07:00``, epoch seconds or
+    milliseconds (years 2000 to 2100 only, so a like count is never read as a date),
+    ``dd/mm/yyyy [HH:MM[:SS]]`` (``mm/dd`` only when the day part is over 12) and
+    ``yyyy-mm-dd HH:MM:SS``. Returns None for anything else.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=JAKARTA)
+        return aware.astimezone(UTC)
+    if isinstance(value, int | float):
+        return _epoch_to_utc(float(value)) if value == value else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) in (10, 13):
+        return _epoch_to_utc(float(text))
+    try:
+        iso = _ISO_RE.match(text)
+        if iso:
+            year, month, day, hour, minute, second, fraction, zone = iso.groups()
+        else:
+            dmy = _DMY_RE.match(text)
+            if not dmy:
+                return None
+            day, month, year, hour, minute, second, zone = dmy.groups()
+            fraction = None
+            if int(month) > 12 >= int(day):
+                day, month = month, day
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        local = datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+            int(second or 0), micro, tzinfo=_zone_from(zone),
+        )
+    except ValueError:
+        return None
+    return local.astimezone(UTC)
+
+
+_MOJIBAKE_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
+
+
+def _repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded as Latin-1 (Meta "Download your information")."""
+    if not _MOJIBAKE_RE.search(text):
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def _cell_text(value: object) -> str | None:
+    """Turn a cell into stripped text, or None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        text = str(int(value)) if value.is_integer() else str(value)
+    elif isinstance(value, datetime):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    text = _repair_mojibake(text.replace("\x00", "")).strip()
+    return text or None
+
+
+# --------------------------------------------------------------------------- errors
+
+def _fmt_int(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _columns_list(columns: Iterable[str]) -> str:
+    names = [f"'{c}'" for c in columns]
+    if len(names) > 25:
+        names = names[:25] + [f"dan {len(names) - 25} lainnya"]
+    return ", ".join(names) if names else "(tidak ada)"
+
+
+def _fmt_size(size: int) -> str:
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB".replace(".", ",")
+    return f"{_fmt_int(max(1, round(size / 1024)))} KB"
+
+
+def _too_large(filename: str, size: int, limit: int) -> IngestError:
+    return IngestError(
+        f"File '{filename}' berukuran {_fmt_size(size)}, melebihi batas "
+        f"{_fmt_size(limit)}. Pecah file menjadi beberapa bagian, atau naikkan "
+        "batas dengan variabel lingkungan NETNO_MAX_FILE_MB."
+    )
+
+
+def _too_many_rows(filename: str, max_rows: int) -> IngestError:
+    return IngestError(
+        f"File '{filename}' berisi lebih dari {_fmt_int(max_rows)} baris data, melebihi "
+        f"batas {_fmt_int(max_rows)} baris. Pecah file menjadi beberapa bagian, atau "
+        "naikkan batas dengan variabel lingkungan NETNO_MAX_ROWS."
+    )
+
+
+_MAGIC = (
+    (b"PK\x03\x04", "arsip ZIP atau file Excel .xlsx"),
+    (b"\xd0\xcf\x11\xe0", "file Excel lama (.xls) atau dokumen Office"),
+    (b"%PDF", "dokumen PDF"),
+    (b"\x89PNG", "gambar PNG"),
+    (b"\xff\xd8\xff", "gambar JPEG"),
+    (b"GIF8", "gambar GIF"),
+    (b"\x1f\x8b", "arsip GZIP"),
+    (b"Rar!", "arsip RAR"),
+    (b"7z\xbc\xaf", "arsip 7z"),
+    (b"SQLite format 3", "basis data SQLite"),
+)
+
+
+def _check_common(data: bytes, filename: str, max_bytes: int | None) -> str:
+    """Validate size, emptiness and extension; return the lower-case extension."""
+    extension = Path(filename).suffix.lower()
+    if extension not in SUPPORTED_EXTENSIONS:
+        hint = " Simpan ulang file Excel lama (.xls) sebagai .xlsx." if extension == ".xls" else ""
+        shown = extension or "tanpa ekstensi"
+        raise IngestError(
+            f"Format file '{filename}' tidak didukung (ekstensi '{shown}'). "
+            f"Gunakan salah satu: {', '.join(SUPPORTED_EXTENSIONS)}.{hint}"
+        )
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise _too_large(filename, len(data), limit)
+    stripped = data.lstrip(codecs.BOM_UTF8).strip(b" \t\r\n\x00\xff\xfe")
+    if not stripped:
+        raise IngestError(
+            f"File '{filename}' kosong ({_fmt_int(len(data))} byte tanpa data). Ekspor ulang "
+            "komentar dari sumbernya, lalu unggah file yang berisi data."
+        )
+    return extension
+
+
+def _check_not_binary(data: bytes, filename: str, extension: str) -> None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            fix = (
+                "Ubah ekstensinya menjadi .xlsx, lalu unggah lagi."
+                if magic == b"PK\x03\x04"
+                else "Simpan ulang data sebagai CSV (UTF-8) atau JSON, lalu unggah lagi."
+            )
+            raise IngestError(
+                f"File '{filename}' bukan teks {extension}: isinya tampak seperti {kind}. {fix}"
+            )
+
+
+# --------------------------------------------------------------------------- text decoding
+
+def _decode(data: bytes, filename: str) -> str:
+    """Decode CSV/JSON bytes: BOMs first, then UTF-8, then Windows-1252; reject binary."""
+    if data.startswith(codecs.BOM_UTF8):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith(codecs.BOM_UTF16_LE):
+        text = data[2:].decode("utf-16-le", errors="replace")
+    elif data.startswith(codecs.BOM_UTF16_BE):
+        text = data[2:].decode("utf-16-be", errors="replace")
+    else:
+        head = data[:4096]
+        even_nuls = head[0::2].count(0)
+        odd_nuls = head[1::2].count(0)
+        half = max(1, len(head) // 2)
+        if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+            text = data.decode("utf-16-le", errors="replace")
+        elif even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+            text = data.decode("utf-16-be", errors="replace")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    text = data.decode("cp1252")
+                except UnicodeDecodeError:
+                    text = data.decode("latin-1")
+    sample = text[:65536]
+    controls = sum(
+        1 for ch in sample if ch not in "\t\n\r\f" and unicodedata.category(ch) == "Cc"
+    )
+    if "\x00" in sample or controls > max(2, len(sample) // 100):
+        raise IngestError(
+            f"File '{filename}' bukan file teks: isinya berisi data biner. Simpan ulang data "
+            "sebagai CSV (UTF-8) atau JSON, atau unggah file .xlsx dengan ekstensi .xlsx."
+        )
+    return text
+
+
+# --------------------------------------------------------------------------- tables
+
+@dataclass
+class _Table:
+    """Rows of a CSV file or worksheet after the header row."""
+
+    columns: list[str]
+    rows: Iterator[list[object]]  # data rows, blank rows included, aligned to ``columns``
+    container: str
+    rows_estimate: int | None
+    closer: Callable[[], None] | None = None
+
+
+def _unique_names(raw: list[object]) -> list[str]:
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(raw):
+        name = _cell_text(value) or f"Kolom {index + 1}"
+        name = name.replace("\n", " ")
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        names.append(name)
+    return names
+
+
+def _header_index(sample: list[list[object]]) -> int:
+    """Find the header row among the first rows: the row naming the most known columns.
+
+    A title row above the header ("Komentar Instagram, diekspor ...") has one filled
+    cell, so without known names the first row at least 60% as wide as the widest is used.
+    """
+    best_index, best_known = -1, 0
+    for index, row in enumerate(sample):
+        known = sum(1 for cell in row if _cell_text(cell) and _key(cell) in _ALL_ROLE_KEYS)
+        if known > best_known:
+            best_index, best_known = index, known
+    if best_index >= 0:
+        return best_index
+    widths = [sum(1 for cell in row if _cell_text(cell)) for row in sample]
+    widest = max(widths, default=0)
+    for index, width in enumerate(widths):
+        if width and width >= 0.6 * widest:
+            return index
+    return 0
+
+
+def _sniff_delimiter(text: str, extension: str) -> str:
+    """Pick the delimiter (comma, semicolon, tab, pipe) that splits the sample most evenly."""
+    sample = text[:262_144]
+    if len(text) > len(sample) and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    best, best_score = ("\t" if extension == ".tsv" else ","), -1.0
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+            rows = [r for r in islice(reader, 50) if r]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        counts = [len(r) for r in rows]
+        common = max(set(counts), key=counts.count)
+        if common < 2:
+            continue
+        score = counts.count(common) / len(counts) * 10 + min(common, 10)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None) -> _Table:
+    text = _decode(data, filename)
+    delimiter = _sniff_delimiter(text, extension)
+
+    if max_rows is not None:
+        _check_csv_row_count(text, delimiter, filename, max_rows)
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        sample: list[list[object]] = [list(r) for r in islice(reader, _HEADER_SCAN_ROWS)]
+    except csv.Error as error:
+        raise IngestError(
+            f"File CSV '{filename}' tidak dapat dibaca: {error}. Buka dan simpan ulang "
+            "sebagai CSV UTF-8."
+        ) from error
+    header_at = _header_index(sample)
+    columns = _unique_names(list(sample[header_at]) if sample else [])
+
+    def rows() -> Iterator[list[object]]:
+        try:
+            yield from sample[header_at + 1:]
+            for record in reader:
+                yield list(record)
+        except csv.Error as error:
+            raise IngestError(
+                f"File CSV '{filename}' rusak setelah baris {reader.line_num}: {error}. "
+                "Buka dan simpan ulang sebagai CSV UTF-8."
+            ) from error
+
+    line_breaks = text.count("\n") or text.count("\r")
+    estimate = max(0, line_breaks - header_at - (0 if text.endswith(("\n", "\r")) else -1) - 1)
+    return _Table(columns, rows(), "csv", estimate)
+
+
+def _check_csv_row_count(text: str, delimiter: str, filename: str, max_rows: int) -> None:
+    """Raise before parsing fields when the file has more than ``max_rows`` records.
+
+    Counting line breaks is an upper bound (quoted newlines add breaks), so the records
+    are only counted with the csv reader, stopping at the limit, when that bound is over.
+    """
+    if text.count("\n") + text.count("\r") <= max_rows:
+        return
+    records = 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if row:
+                records += 1
+            if records > max_rows + _HEADER_SCAN_ROWS:
+                raise _too_many_rows(filename, max_rows)
+    except csv.Error:
+        return  # The full read reports the broken record with its line number.
+
+
+_XLSX_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    InvalidFileException,
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    EOFError,
+    XMLParseError,
+    IndexError,
+)
+
+
+def _xlsx_table(data: bytes, filename: str) -> _Table:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError(
+            f"File '{filename}' adalah file Excel lama (.xls) meskipun bernama .xlsx. Buka di "
+            "Excel lalu simpan ulang sebagai Buku Kerja Excel (.xlsx)."
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise IngestError(
+            f"File '{filename}' bukan file Excel .xlsx yang valid (bukan arsip ZIP). Buka di "
+            "Excel lalu simpan ulang sebagai .xlsx, atau ekspor sebagai CSV."
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except _XLSX_ERRORS as error:
+        raise IngestError(
+            f"File '{filename}' bukan file Excel .xlsx yang valid ({type(error).__name__}). "
+            "Buka di Excel lalu simpan ulang sebagai .xlsx, atau ekspor sebagai CSV."
+        ) from error
+
+    try:
+        best: tuple[float, Any, list[list[object]], int] | None = None
+        for sheet in workbook.worksheets:
+            sample = [list(r) for r in islice(sheet.iter_rows(values_only=True), _HEADER_SCAN_ROWS)]
+            header_at = _header_index(sample)
+            score = _sheet_score(sample, header_at)
+            if best is None or score > best[0]:
+                best = (score, sheet, sample, header_at)
+    except _XLSX_ERRORS as error:
+        workbook.close()
+        raise IngestError(
+            f"File Excel '{filename}' rusak dan tidak dapat dibaca ({type(error).__name__}). "
+            "Buka di Excel lalu simpan ulang sebagai .xlsx."
+        ) from error
+    if best is None or not best[2]:
+        workbook.close()
+        raise IngestError(
+            f"File Excel '{filename}' tidak berisi lembar kerja dengan data. Periksa file, "
+            "lalu ekspor ulang komentar."
+        )
+
+    _, sheet, sample, header_at = best
+    columns = _unique_names(sample[header_at])
+    width = len(columns)
+    _LOGGER.info("reading sheet %r of %s from row %d", sheet.title, filename, header_at + 1)
+
+    def rows() -> Iterator[list[object]]:
+        try:
+            for row in sheet.iter_rows(min_row=header_at + 2, values_only=True):
+                values = list(row[:width])
+                yield values + [None] * (width - len(values))
+        except _XLSX_ERRORS as error:
+            raise IngestError(
+                f"Lembar '{sheet.title}' di file Excel '{filename}' rusak "
+                f"({type(error).__name__}). Buka di Excel lalu simpan ulang sebagai .xlsx."
+            ) from error
+
+    max_row = sheet.max_row if isinstance(sheet.max_row, int) else None
+    estimate = None if max_row is None else max(0, max_row - header_at - 1)
+    return _Table(columns, rows(), "xlsx", estimate, closer=workbook.close)
+
+
+def _sheet_score(sample: list[list[object]], header_at: int) -> float:
+    """Score how much a worksheet looks like a comment list."""
+    if not sample:
+        return -1.0
+    header = [_key(c) for c in sample[header_at] if _cell_text(c)]
+    score = 0.0
+    if set(header) & set(_ROLE_NAMES["text"]):
+        score += 10
+    score += sum(1 for k in header if k in _ALL_ROLE_KEYS)
+    for row in sample[header_at + 1:]:
+        longest = max((len(t) for t in (_cell_text(c) for c in row) if t), default=0)
+        score += min(longest, 40) / 400
+    return score
+
+
+# --------------------------------------------------------------------------- guessing
+
+def _sample_values(frame: pd.DataFrame, column: str) -> list[str]:
+    values = []
+    for value in frame[column].tolist()[:_CONTENT_SAMPLE_ROWS]:
+        text = _cell_text(value)
+        if text is not None:
+            values.append(text)
+    return values
+
+
+def _looks_like_date_column(values: list[str]) -> bool:
+    if not values:
+        return False
+    hits = sum(1 for v in values if not v.isdigit() and _parse_instant(v) is not None)
+    return hits >= 0.8 * len(values)
+
+
+def _text_score(values: list[str]) -> float:
+    """Mean length of free text, or 0 for numbers, dates, URLs and short codes."""
+    if not values:
+        return 0.0
+    plain = [
+        v for v in values
+        if _to_int(v) is None and _parse_instant(v) is None and not v.startswith("http")
+    ]
+    if len(plain) < 0.5 * len(values):
+        return 0.0
+    spaced = sum(1 for v in plain if " " in v)
+    if spaced < 0.3 * len(plain):
+        return 0.0
+    return sum(len(v) for v in plain) / len(plain)
+
+
+def _first_or_none(names: list[str]) -> str | None:
+    return names[0] if names else None
+
+
+@dataclass(frozen=True)
+class _Mapping:
+    """Source columns (best first) feeding each field of the comment frame."""
+
+    roles: dict[str, list[str]]
+    guess: ColumnGuess
+    shape: str
+
+
+def _guess_columns(
+    frame: pd.DataFrame, overrides: dict[str, str | None], filename: str
+) -> _Mapping:
+    """Match columns to comment fields by name, then by content; apply user overrides."""
+    columns = [str(c) for c in frame.columns]
+    top_level = [c for c in columns if not re.match(r"^replies/\d+/", c)]
+    for chosen in overrides.values():
+        if chosen is not None and chosen not in columns:
+            raise IngestError(
+                f"Kolom '{chosen}' tidak ada di '{filename}'. Kolom yang ada: "
+                f"{_columns_list(top_level)}. Pilih salah satu nama kolom tersebut."
+            )
+
+    roles: dict[str, list[str]] = {}
+    taken = {c for c in overrides.values() if c}
+    for role in ("text", "id", "author", "parent", "date", "likes", "rating"):
+        if overrides.get(role):
+            roles[role] = [str(overrides[role])]
+        else:
+            roles[role] = _match_role(top_level, role, taken)
+            if role in ("text", "date", "id"):
+                taken.update(roles[role][:1])
+
+    text_by_name = bool(roles["text"])
+    if text_by_name and not overrides.get("text"):
+        # A named text column that is empty in every sampled row is not the text.
+        filled = [c for c in roles["text"] if _sample_values(frame, c)]
+        roles["text"] = filled or roles["text"]
+    if not roles["text"]:
+        used = {c for names in roles.values() for c in names[:1]}
+        scores = {c: _text_score(_sample_values(frame, c)) for c in top_level if c not in used}
+        best = max(scores, key=lambda c: scores[c], default=None)
+        if best is not None and scores[best] >= 5:
+            roles["text"] = [best]
+    if not roles["text"]:
+        raise IngestError(
+            f"Kolom teks komentar tidak ditemukan di '{filename}'. Kolom yang ada: "
+            f"{_columns_list(top_level)}. Pilih kolom yang berisi teks komentar secara manual."
+        )
+
+    date_by_name = bool(roles["date"])
+    if not date_by_name:
+        for column in top_level:
+            if column not in roles["text"] and _looks_like_date_column(
+                _sample_values(frame, column)
+            ):
+                roles["date"] = [column]
+                break
+
+    confident = bool(overrides.get("text")) or (
+        text_by_name and (date_by_name or bool(overrides.get("date")) or not roles["date"])
+    )
+    guess = ColumnGuess(
+        text=roles["text"][0],
+        date=_first_or_none(roles["date"]),
+        id=_first_or_none(roles["id"]),
+        author=_first_or_none(roles["author"]),
+        parent=_first_or_none(roles["parent"]),
+        candidates=top_level,
+        confident=confident,
+    )
+    return _Mapping(roles, guess, _detect_shape(columns))
+
+
+# --------------------------------------------------------------------------- JSON
+
+_CHILD_KEYS = ("replies", "answers", "children", "comments")
+
+
+def _children(record: dict[str, Any]) -> list[Any]:
+    for key in _CHILD_KEYS:
+        value = record.get(key)
+        if isinstance(value, dict) and isinstance(value.get("data"), list):
+            return list(value["data"])
+        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            return value
+    return []
+
+
+def _flatten(record: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, object]:
+    """Flatten nested objects to dotted keys ("owner.username"); replies are left out."""
+    flat: dict[str, object] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if not prefix and key in _CHILD_KEYS and _children({key: value}):
+            continue
+        if isinstance(value, dict) and depth < 4:
+            flat.update(_flatten(value, f"{name}.", depth + 1))
+        elif isinstance(value, list):
+            if value and all(not isinstance(v, dict | list) for v in value):
+                flat[name] = ", ".join(str(v) for v in value)
+        else:
+            flat[name] = value
+    return flat
+
+
+def _json_records(payload: Any) -> list[dict[str, Any]]:
+    """Find the list of comment objects in a JSON document."""
+    if isinstance(payload, list):
+        return [r for r in payload if isinstance(r, dict)]
+    if not isinstance(payload, dict):
+        return []
+    if isinstance(payload.get("data"), list):
+        return [r for r in payload["data"] if isinstance(r, dict)]
+    for value in payload.values():
+        if isinstance(value, dict) and isinstance(value.get("data"), list):
+            value = value["data"]  # a Graph API media object: {"comments": {"data": [...]}}
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return value
+    return [payload]
+
+
+def _walk(
+    records: Iterable[dict[str, Any]], parent: str | None = None, depth: int = 0
+) -> Iterator[tuple[dict[str, object], str | None]]:
+    """Yield each comment (flattened) with the id of the comment it replies to, any depth."""
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        flat = _flatten(record)
+        yield flat, parent
+        if depth < 100:
+            own_id = _cell_text(flat.get("id") or flat.get("pk") or flat.get("reviewId"))
+            yield from _walk(_children(record), own_id, depth + 1)
+
+
+def _json_invalid(
+    filename: str, text: str, error: json.JSONDecodeError, line_offset: int = 0
+) -> IngestError:
+    line = error.lineno + line_offset
+    # A string that never closes, or an error at the very end, means the file was cut.
+    if error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip()) - 1:
+        return IngestError(
+            f"File JSON '{filename}' terpotong: data berhenti di baris {line}, kolom "
+            f"{error.colno} sebelum selesai. Unduh atau ekspor ulang file secara lengkap."
+        )
+    return IngestError(
+        f"File JSON '{filename}' tidak valid di baris {line}, kolom {error.colno} "
+        f"(posisi {error.pos}): {error.msg}. Periksa file atau ekspor ulang, lalu unggah lagi."
+    )
+
+
+def _parse_json(
+    data: bytes, filename: str, extension: str, max_rows: int | None
+) -> list[dict[str, Any]]:
+    text = _decode(data, filename)
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    as_lines = extension in (".jsonl", ".ndjson")
+    if not as_lines:
+        try:
+            return _json_records(json.loads(text))
+        except json.JSONDecodeError as error:
+            # Several objects, one per line, in a file named .json: read it as JSONL.
+            if error.msg != "Extra data" or error.lineno < 2:
+                raise _json_invalid(filename, text, error) from error
+        except RecursionError as error:
+            raise IngestError(
+                f"File JSON '{filename}' bersarang terlalu dalam untuk dibaca. Ekspor ulang "
+                "komentar dengan struktur yang lebih datar."
+            ) from error
+    if max_rows is not None and len(lines) > max_rows:
+        raise _too_many_rows(filename, max_rows)
+    records: list[dict[str, Any]] = []
+    for number, line in lines:
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise _json_invalid(filename, line, error, number - 1) from error
+        except RecursionError as error:
+            raise IngestError(
+                f"Baris {number} file JSON '{filename}' bersarang terlalu dalam. Ekspor ulang "
+                "komentar dengan struktur yang lebih datar."
+            ) from error
+        records.extend(_json_records(value) if not isinstance(value, dict) else [value])
+    return records
+
+
+def _json_frame(
+    data: bytes, filename: str, extension: str, max_rows: int | None
+) -> tuple[pd.DataFrame, str]:
+    records = _parse_json(data, filename, extension, max_rows)
+    rows: list[dict[str, object]] = []
+    for flat, parent in _walk(records):
+        if parent is not None and "parent_id" not in flat:
+            flat = {**flat, "parent_id": parent}
+        rows.append(flat)
+    container = "jsonl" if extension in (".jsonl", ".ndjson") else "json"
+    return pd.DataFrame(rows, dtype=object), container
+
+
+# --------------------------------------------------------------------------- building
+
+@dataclass
+class _Builder:
+    """Accumulate comment rows column by column."""
+
+    platform: str
+    filename: str
+    columns: dict[str, list[object]] = field(
+        default_factory=lambda: {name: [] for name in COMMENT_COLUMNS}
+    )
+    skipped: list[SkippedRow] = field(default_factory=list)
+    notes: list[RowNote] = field(default_factory=list)
+    rows_read: int = 0
+    bad_dates: int = 0
+
+    def add(self, row_number: int, values: dict[str, object]) -> None:
+        self.rows_read += 1
+        text = _cell_text(values.get("text"))
+        if text is not None:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if text is None:
+            self.skipped.append(SkippedRow(row_number, "Teks komentar kosong; baris dilewati."))
+            return
+        if len(text) > MAX_TEXT_CHARS:
+            self.notes.append(RowNote(
+                row_number,
+                f"Teks komentar {_fmt_int(len(text))} karakter dipotong menjadi "
+                f"{_fmt_int(MAX_TEXT_CHARS)} karakter.",
+            ))
+            text = text[:MAX_TEXT_CHARS]
+        raw_date = values.get("date")
+        instant = _parse_instant(raw_date if not isinstance(raw_date, str) else raw_date.strip())
+        if instant is None and _cell_text(raw_date) is not None:
+            self.bad_dates += 1
+        out = self.columns
+        out["source_id"].append(_cell_text(values.get("id")))
+        out["parent_id"].append(_cell_text(values.get("parent")))
+        out["author"].append(_cell_text(values.get("author")))
+        out["text"].append(text)
+        out["created_at"].append(instant)
+        out["likes"].append(_to_int(values.get("likes")))
+        out["rating"].append(_to_int(values.get("rating")))
+        out["platform"].append(self.platform)
+        out["row_number"].append(row_number)
+
+    def frame(self) -> pd.DataFrame:
+        out = self.columns
+        frame = pd.DataFrame({
+            "source_id": pd.Series(out["source_id"], dtype=object),
+            "parent_id": pd.Series(out["parent_id"], dtype=object),
+            "author": pd.Series(out["author"], dtype=object),
+            "text": pd.Series(out["text"], dtype=object),
+            "created_at": pd.Series(
+                pd.to_datetime(pd.Series(out["created_at"], dtype=object), utc=True)
+            ).astype("datetime64[ns, UTC]"),
+            "likes": pd.array(out["likes"], dtype="Int64"),
+            "rating": pd.array(out["rating"], dtype="Int64"),
+            "platform": pd.Series(out["platform"], dtype=object),
+            "row_number": pd.Series(out["row_number"], dtype="int64"),
+        })
+        return frame
+
+
+def _first_value(row: dict[str, object], names: list[str]) -> object:
+    """Return the first non-empty value among ``names`` (e.g. Username, then Name)."""
+    for name in names:
+        value = row.get(name)
+        if _cell_text(value) is not None:
+            return value
+    return None
+
+
+def _row_values(row: dict[str, object], roles: dict[str, list[str]]) -> dict[str, object]:
+    return {role: _first_value(row, names) for role, names in roles.items()}
+
+
+_REPLY_PREFIX_RE = re.compile(r"^((?:replies/\d+/)+)")
+
+
+def _reply_prefixes(columns: list[str]) -> list[str]:
+    """Return Apify CSV reply prefixes ("replies/0/", "replies/0/replies/1/"), outer first."""
+    prefixes: set[str] = set()
+    for column in columns:
+        match = _REPLY_PREFIX_RE.match(column)
+        if match:
+            prefixes.add(match.group(1))
+    return sorted(prefixes, key=lambda p: (p.count("/"), [int(n) for n in re.findall(r"\d+", p)]))
+
+
+def _reply_roles(
+    roles: dict[str, list[str]], prefix: str, columns: set[str]
+) -> dict[str, list[str]]:
+    return {
+        role: [prefix + name for name in names if prefix + name in columns]
+        for role, names in roles.items()
+    }
+
+
+def _default_progress(done: int, total: int) -> None:
+    return None
+
+
+def _open_table(data: bytes, filename: str, extension: str, max_rows: int | None) -> _Table:
+    if extension in (".xlsx", ".xlsm"):
+        return _xlsx_table(data, filename)
+    _check_not_binary(data, filename, extension)
+    return _csv_table(data, filename, extension, max_rows)
+
+
+def _raise_header_only(filename: str, columns: list[str]) -> None:
+    raise IngestError(
+        f"File '{filename}' hanya berisi baris judul kolom ({_columns_list(columns)}) tanpa "
+        "baris komentar. Pastikan ekspor berisi data, lalu unggah lagi."
+    )
+
+
+def _is_blank(values: list[object]) -> bool:
+    return all(_cell_text(v) is None for v in values)
+
+
+# --------------------------------------------------------------------------- public API
+
+def preview(
+    data: bytes, filename: str, *, rows: int = 20, max_bytes: int | None = None
+) -> Preview:
+    """Read the first rows of an upload and guess its columns, without reading it all.
+
+    Args:
+        data: the file content.
+        filename: the file name; its extension selects the reader.
+        rows: how many data rows to put in ``Preview.frame``.
+        max_bytes: size limit in bytes; ``DEFAULT_MAX_BYTES`` when None.
+
+    Returns:
+        The first rows with their raw column names (all values as text), the column
+        guess, the format label (see ``read_comments``) and an estimate of the row count.
+
+    Raises:
+        IngestError: the file is empty, too large, binary, has an unsupported
+            extension, invalid JSON, only a header, or no column that contains text.
+    """
+    extension = _check_common(data, filename, max_bytes)
+    if extension in (".json", ".jsonl", ".ndjson"):
+        _check_not_binary(data, filename, extension)
+        frame, container = _json_frame(data, filename, extension, None)
+        if frame.empty:
+            _raise_no_json_records(filename)
+        mapping = _guess_columns(frame, {}, filename)
+        return Preview(
+            frame.head(rows).reset_index(drop=True), mapping.guess,
+            f"{container}:{mapping.shape}", len(frame),
+        )
+
+    table = _open_table(data, filename, extension, None)
+    try:
+        head = islice(table.rows, max(rows, _CONTENT_SAMPLE_ROWS))
+        sample = [r for r in head if not _is_blank(r)]
+    finally:
+        if table.closer:
+            table.closer()
+    frame = pd.DataFrame(
+        [[_cell_text(v) for v in _fit(r, len(table.columns))] for r in sample],
+        columns=table.columns, dtype=object,
+    )
+    if frame.empty:
+        _raise_header_only(filename, table.columns)
+    mapping = _guess_columns(frame, {}, filename)
+    return Preview(
+        frame.head(rows).reset_index(drop=True), mapping.guess,
+        f"{table.container}:{mapping.shape}", table.rows_estimate,
+    )
+
+
+def _fit(values: list[object], width: int) -> list[object]:
+    if len(values) >= width:
+        return values[:width]
+    return values + [None] * (width - len(values))
+
+
+def _raise_no_json_records(filename: str) -> None:
+    raise IngestError(
+        f"File JSON '{filename}' tidak berisi daftar komentar (tidak ada objek komentar). "
+        "Unggah ekspor komentar yang berisi daftar objek, misalnya [{\"text\": ...}, ...]."
+    )
+
+
+def read_comments(
+    data: bytes,
+    filename: str,
+    *,
+    text_column: str | None = None,
+    date_column: str | None = None,
+    id_column: str | None = None,
+    author_column: str | None = None,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_bytes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestResult:
+    """Read every comment of an uploaded export into the comment frame.
+
+    Replies become rows of their own whose ``parent_id`` is the id of the comment
+    they reply to, at any depth. Naive timestamps are read as Asia/Jakarta time and
+    stored as UTC. Rows without text are listed in ``skipped``; texts longer than
+    ``MAX_TEXT_CHARS`` are cut and listed in ``notes``.
+
+    Args:
+        data: the file content.
+        filename: the file name; its extension selects the reader.
+        text_column, date_column, id_column, author_column: source column names chosen
+            by the user (for JSON, dotted keys such as ``owner.username``); None to guess.
+        max_rows: most data rows accepted (replies count), None for no limit.
+        max_bytes: size limit in bytes; ``DEFAULT_MAX_BYTES`` when None.
+        progress: called as ``progress(rows_done, rows_estimate)`` while reading.
+
+    Returns:
+        The comments (columns ``COMMENT_COLUMNS``), skipped rows, rows read, a format
+        label ``"<csv|xlsx|json|jsonl>:<shape>"`` where shape is ``instagram-graph``,
+        ``instaloader``, ``apify``, ``meta-dyi``, ``exportcomments``, ``google-play``,
+        ``netno`` or ``umum``, and the columns used.
+
+    Raises:
+        IngestError: the file is empty, too large, has too many rows, is binary, has an
+            unsupported extension, invalid JSON, only a header, or no text column, or a
+            chosen column does not exist.
+    """
+    extension = _check_common(data, filename, max_bytes)
+    report = progress or _default_progress
+    overrides = {"text": text_column, "date": date_column, "id": id_column, "author": author_column}
+
+    if extension in (".json", ".jsonl", ".ndjson"):
+        result = _read_json(data, filename, extension, overrides, max_rows, report)
+    else:
+        result = _read_table(data, filename, extension, overrides, max_rows, report)
+    _LOGGER.info(
+        "read %s (%s): %d rows, %d comments, %d skipped",
+        filename, result.source_format, result.rows_read, len(result.comments),
+        len(result.skipped),
+    )
+    return result
+
+
+def _read_json(
+    data: bytes,
+    filename: str,
+    extension: str,
+    overrides: dict[str, str | None],
+    max_rows: int | None,
+    report: Callable[[int, int], None],
+) -> IngestResult:
+    _check_not_binary(data, filename, extension)
+    frame, container = _json_frame(data, filename, extension, max_rows)
+    if frame.empty:
+        _raise_no_json_records(filename)
+    if max_rows is not None and len(frame) > max_rows:
+        raise _too_many_rows(filename, max_rows)
+    mapping = _guess_columns(frame, overrides, filename)
+    if "parent_id" in frame.columns and "parent_id" not in mapping.roles["parent"]:
+        mapping.roles["parent"].append("parent_id")
+
+    columns = [str(c) for c in frame.columns]
+    platform = _platform_for(mapping.shape, columns, _url_sample(frame))
+    builder = _Builder(platform, filename)
+    total = len(frame)
+    for number, row in enumerate(frame.to_dict("records"), start=1):
+        builder.add(number, _row_values(row, mapping.roles))
+        if number % 10_000 == 0:
+            report(number, total)
+    report(total, total)
+    return _finish(builder, f"{container}:{mapping.shape}", mapping.guess)
+
+
+def _url_sample(frame: pd.DataFrame) -> list[object]:
+    url_columns = [c for c in frame.columns if "url" in str(c).lower()]
+    return [v for c in url_columns for v in frame[c].head(50).tolist()]
+
+
+def _read_table(
+    data: bytes,
+    filename: str,
+    extension: str,
+    overrides: dict[str, str | None],
+    max_rows: int | None,
+    report: Callable[[int, int], None],
+) -> IngestResult:
+    table = _open_table(data, filename, extension, max_rows)
+    try:
+        return _read_table_rows(table, filename, overrides, max_rows, report)
+    finally:
+        if table.closer:
+            table.closer()
+
+
+def _read_table_rows(
+    table: _Table,
+    filename: str,
+    overrides: dict[str, str | None],
+    max_rows: int | None,
+    report: Callable[[int, int], None],
+) -> IngestResult:
+    width = len(table.columns)
+    head = list(islice(table.rows, _CONTENT_SAMPLE_ROWS))
+    sample = [_fit(r, width) for r in head if not _is_blank(r)]
+    if not sample:
+        _raise_header_only(filename, table.columns)
+    frame = pd.DataFrame(sample, columns=table.columns, dtype=object)
+    mapping = _guess_columns(frame, overrides, filename)
+    column_set = set(table.columns)
+    replies = [
+        (prefix, _reply_roles(mapping.roles, prefix, column_set))
+        for prefix in _reply_prefixes(table.columns)
+    ]
+    platform = _platform_for(mapping.shape, table.columns, _url_sample(frame))
+    builder = _Builder(platform, filename)
+    total = table.rows_estimate or len(head)
+
+    number = 0
+    comments = 0
+    for values in _chain(head, table.rows):
+        number += 1
+        if _is_blank(values):
+            continue
+        row = dict(zip(table.columns, _fit(values, width), strict=True))
+        builder.add(number, _row_values(row, mapping.roles))
+        comments += 1
+        comments += _add_flat_replies(builder, number, row, mapping.roles, replies)
+        if max_rows is not None and comments > max_rows:
+            raise _too_many_rows(filename, max_rows)
+        if number % 10_000 == 0:
+            report(number, max(total, number))
+    report(number, number)
+    return _finish(builder, f"{table.container}:{mapping.shape}", mapping.guess)
+
+
+def _chain(head: list[list[object]], rest: Iterator[list[object]]) -> Iterator[list[object]]:
+    yield from head
+    yield from rest
+
+
+def _add_flat_replies(
+    builder: _Builder,
+    number: int,
+    row: dict[str, object],
+    roles: dict[str, list[str]],
+    replies: list[tuple[str, dict[str, list[str]]]],
+) -> int:
+    """Add the replies an Apify CSV flattens into ``replies/N/...`` columns; return how many."""
+    ids = {"": _cell_text(_first_value(row, roles["id"]))}
+    added = 0
+    for prefix, reply_roles in replies:
+        values = _row_values(row, reply_roles)
+        if _cell_text(values.get("text")) is None:
+            continue
+        # "replies/0/replies/1/" replies to "replies/0/", and "replies/0/" to the row itself.
+        parent_prefix = prefix[: prefix.rstrip("/").rfind("replies/")]
+        if _cell_text(values.get("parent")) is None:
+            values["parent"] = ids.get(parent_prefix)
+        ids[prefix] = _cell_text(values.get("id"))
+        builder.add(number, values)
+        added += 1
+    return added
+
+
+def _finish(builder: _Builder, source_format: str, guess: ColumnGuess) -> IngestResult:
+    if builder.bad_dates:
+        _LOGGER.warning(
+            "%s: %d dates could not be parsed and were left empty",
+            builder.filename, builder.bad_dates,
+        )
+    return IngestResult(
+        comments=builder.frame(),
+        skipped=builder.skipped,
+        rows_read=builder.rows_read,
+        source_format=source_format,
+        columns=guess,
+        notes=builder.notes,
+    )
+
+
+def read_path(path: str | Path, **kwargs: Any) -> IngestResult:
+    """Read comments from a file on disk; keyword arguments go to ``read_comments``.
+
+    Raises:
+        IngestError: the file is missing or unreadable, or ``read_comments`` rejects it.
+    """
+    file_path = Path(path)
+    limit = kwargs.get("max_bytes") or DEFAULT_MAX_BYTES
+    try:
+        size = file_path.stat().st_size
+        if size > limit:
+            # Reject before loading the bytes into memory.
+            raise _too_large(file_path.name, size, limit)
+        data = file_path.read_bytes()
+    except FileNotFoundError as error:
+        raise IngestError(
+            f"File '{file_path}' tidak ditemukan. Periksa nama dan lokasi file."
+        ) from error
+    except IsADirectoryError as error:
+        raise IngestError(
+            f"'{file_path}' adalah folder, bukan file. Sebutkan satu file ekspor komentar."
+        ) from error
+    except PermissionError as error:
+        raise IngestError(
+            f"File '{file_path}' tidak dapat dibaca (izin ditolak). Periksa izin file."
+        ) from error
+    return read_comments(data, file_path.name, **kwargs)

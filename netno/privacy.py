@@ -1,0 +1,304 @@
+"""Pseudonymise authors, mask personal data in comment text, and defuse spreadsheet formulas."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "SecretKeyError",
+    "DEFAULT_SECRET_PATH",
+    "pseudonym",
+    "load_secret",
+    "mask_text",
+    "protect_frame",
+    "neutralize_formula",
+    "neutralize_frame",
+]
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_SECRET_PATH = Path("data") / "secret_key"
+_MIN_SECRET_BYTES = 16
+
+
+class SecretKeyError(ValueError):
+    """The pseudonym key is unusable; the message (Indonesian) names the problem and the fix."""
+
+
+# --------------------------------------------------------------------------- pseudonyms
+
+def pseudonym(username: str, secret: bytes) -> str:
+    """Return a stable pseudonym such as ``pengguna-3f9a1c2b`` for a user name.
+
+    The name is compared without case, surrounding spaces and a leading "@", so
+    "@Budi" and "budi" get the same pseudonym. The pseudonym is the first 8 hex
+    digits of HMAC-SHA256 under ``secret``: without the key, names cannot be
+    recovered by hashing a list of candidates.
+    """
+    canonical = username.strip().lstrip("@").lower()
+    digest = hmac.new(secret, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"pengguna-{digest[:8]}"
+
+
+def load_secret(path: Path | None = None) -> bytes:
+    """Load the pseudonym key, creating it on first use.
+
+    The key comes from the environment variable ``NETNO_SECRET_KEY`` (hex, or any
+    text of at least 16 bytes) when it is set, else from ``path`` (default
+    ``data/secret_key``), which is created once with 32 random bytes and mode 0600.
+    Keep the file: a new key gives every author a new pseudonym.
+
+    Raises:
+        SecretKeyError: the variable or the file contains fewer than 16 bytes, or the
+            file cannot be created or read.
+    """
+    from_env = os.environ.get("NETNO_SECRET_KEY")
+    if from_env:
+        return _secret_from_env(from_env)
+
+    key_path = DEFAULT_SECRET_PATH if path is None else Path(path)
+    try:
+        key_path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret_file(key_path)
+    except OSError as error:
+        raise SecretKeyError(
+            f"Kunci pseudonim '{key_path}' tidak dapat dibuat ({error.strerror}). Periksa izin "
+            "folder, atau isi variabel lingkungan NETNO_SECRET_KEY."
+        ) from error
+    key = secrets.token_bytes(32)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key)
+    _LOGGER.info("created pseudonym key %s", key_path)
+    return key
+
+
+def _secret_from_env(value: str) -> bytes:
+    text = value.strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = text.encode("utf-8")
+    if len(key) < _MIN_SECRET_BYTES:
+        raise SecretKeyError(
+            f"NETNO_SECRET_KEY terlalu pendek ({len(key)} byte, minimal {_MIN_SECRET_BYTES}). "
+            "Isi dengan teks acak yang panjang, misalnya keluaran "
+            "'python -c \"import secrets; print(secrets.token_hex(32))\"'."
+        )
+    return key
+
+
+def _read_secret_file(key_path: Path) -> bytes:
+    try:
+        key = key_path.read_bytes()
+        mode = key_path.stat().st_mode
+    except OSError as error:
+        raise SecretKeyError(
+            f"Kunci pseudonim '{key_path}' tidak dapat dibaca ({error.strerror}). Periksa izin "
+            "file, atau isi variabel lingkungan NETNO_SECRET_KEY."
+        ) from error
+    if len(key) < _MIN_SECRET_BYTES:
+        raise SecretKeyError(
+            f"Kunci pseudonim '{key_path}' rusak (hanya {len(key)} byte). Pulihkan file dari "
+            "cadangan; menghapusnya membuat kunci baru dan semua pseudonim berubah."
+        )
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        _LOGGER.warning("pseudonym key %s is readable by other users; chmod 600 it", key_path)
+    return key
+
+
+# --------------------------------------------------------------------------- masking
+
+_EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+)@([\w-]+)((?:\.[\w-]+)+)")
+
+# A payment or application number is only recognised after one of these words,
+# because a bare 15-digit number could be anything.
+_CODE_RE = re.compile(
+    r"(?i)\b(kode\s*billing|billing|kode\s*bayar|kode\s*pembayaran|"
+    r"no(?:mor|\.)?\s*permohonan|permohonan)"
+    r"(\W{0,4}(?:(?:no|nomor|nya|kode)\b\W{0,4})?)"
+    r"(\d[\d \-]{8,24}\d)(?![\d])"
+)
+# NIK starts with a province code (11 to 94), so a group starting with 0 is a phone number.
+_NIK_SPACED_RE = re.compile(r"(?<![\d])[1-9]\d{3}([ .-])\d{4}\1\d{4}\1\d{4}(?![\d])")
+_LONG_DIGITS_RE = re.compile(r"\d{16,}")
+_ANY_DIGIT_RE = re.compile(r"\d")
+_PHONE_RE = re.compile(
+    r"(?<![\w+])(\+62|62|0)([ .-]?)(8\d{1,3}(?:[ .-]?\d{2,5}){1,4})(?![\w])"
+)
+_PASSPORT_RE = re.compile(r"(?<![\w])([A-Za-z]{1,2})( ?)(\d{7})(?![\w])")
+
+
+def _mask_digits(text: str, *, keep_head: int = 0, keep_tail: int = 4) -> str:
+    """Replace digits by "x", keeping the first ``keep_head`` and last ``keep_tail`` digits."""
+    total = sum(ch.isdigit() for ch in text)
+    seen = 0
+    out = []
+    for ch in text:
+        if ch.isdigit():
+            seen += 1
+            if seen > keep_head and seen <= total - keep_tail:
+                ch = "x"
+        out.append(ch)
+    return "".join(out)
+
+
+def _mask_email(match: re.Match[str]) -> str:
+    local, domain, suffix = match.groups()
+    return f"{local[0]}***@{domain[0]}***{suffix}"
+
+
+def _mask_code(match: re.Match[str]) -> str:
+    word, separator, number = match.groups()
+    digits = sum(ch.isdigit() for ch in number)
+    if digits < 10:
+        return match.group(0)
+    return word + separator + _mask_digits(number)
+
+
+def _mask_phone(match: re.Match[str]) -> str:
+    prefix, separator, rest = match.groups()
+    # The pattern may run into a following number ("0812 3456 7890 2024"): drop
+    # trailing groups until the number is no longer than a phone number.
+    tail = ""
+    while sum(ch.isdigit() for ch in rest) > 12:
+        cut = max(rest.rfind(" "), rest.rfind("."), rest.rfind("-"))
+        if cut <= 0:
+            return match.group(0)
+        tail = rest[cut:] + tail
+        rest = rest[:cut]
+    # Indonesian mobile numbers have 9 to 12 digits after the 0 or 62, starting with 8.
+    if not 9 <= sum(ch.isdigit() for ch in rest) <= 12:
+        return match.group(0)
+    return prefix + separator + _mask_digits(rest, keep_head=1) + tail
+
+
+def _mask_passport(match: re.Match[str]) -> str:
+    letters, space, number = match.groups()
+    return letters + space + "xxxx" + number[-3:]
+
+
+_MASKS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (_EMAIL_RE, _mask_email),
+    (_CODE_RE, _mask_code),
+    (_NIK_SPACED_RE, lambda m: _mask_digits(m.group(0))),
+    (_LONG_DIGITS_RE, lambda m: _mask_digits(m.group(0))),
+    (_PHONE_RE, _mask_phone),
+    (_PASSPORT_RE, _mask_passport),
+)
+
+
+def mask_text(text: str) -> str:
+    """Mask personal data in a comment, keeping enough shape to read it.
+
+    Masks e-mail addresses ("a***@g***.com"), phone numbers ("08xx-xxxx-7890",
+    "+62 8xx xxxx 7890"), NIK and any run of 16 or more digits, also spaced 4-4-4-4
+    ("xxxxxxxxxxxx1234"), passport numbers ("AB1234567" -> "ABxxxx567") and billing or
+    application numbers after "kode billing", "kode bayar" or "permohonan". Dates,
+    times, prices, versions and short counts are left alone. Applying it twice gives
+    the same text as applying it once.
+
+    Note: a passport-like token (one or two letters, then exactly 7 digits) is masked
+    wherever it appears, so a product code of that shape is masked too.
+    """
+    if not isinstance(text, str) or not text:
+        return text
+    # Every kind of personal data masked here holds a digit or an "@"; most comments
+    # hold neither, and this check is far cheaper than the patterns.
+    if "@" not in text and not _ANY_DIGIT_RE.search(text):
+        return text
+    masked = text
+    for pattern, replace in _MASKS:
+        masked = pattern.sub(replace, masked)
+    return masked
+
+
+# --------------------------------------------------------------------------- frames
+
+# Instagram user names allow single dots between letters, digits and underscores.
+_MENTION_RE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")
+# Official accounts, "@admin" and "@Rp" (a price typed after "@") are not private
+# people, so these mentions stay readable.
+_OFFICIAL_MENTION_RE = re.compile(
+    r"(?i)imigrasi|kanim|kemenkumham|kemenimipas|paspor|^(?:admin|min|rp)$"
+)
+
+
+def _pseudonymise_mentions(text: str, secret: bytes) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("pengguna-") or _OFFICIAL_MENTION_RE.search(name):
+            return match.group(0)
+        return "@" + pseudonym(name, secret)
+
+    return _MENTION_RE.sub(replace, text)
+
+
+def protect_frame(
+    frame: pd.DataFrame, *, secret: bytes, keep_usernames: bool = False
+) -> pd.DataFrame:
+    """Return a copy of a comment frame with authors pseudonymised and texts masked.
+
+    ``author`` and @mentions of people in ``text`` become ``pengguna-xxxxxxxx``
+    pseudonyms unless ``keep_usernames`` is True. Mentions of official accounts (names
+    containing "imigrasi", "kanim", "paspor" and the like) are kept. ``text`` is
+    always passed through ``mask_text``. Missing values stay missing.
+    """
+    protected = frame.copy()
+    if "author" in protected.columns and not keep_usernames:
+        protected["author"] = pd.Series(
+            [
+                pseudonym(str(name), secret) if isinstance(name, str) and name.strip() else None
+                for name in protected["author"].tolist()
+            ],
+            index=protected.index,
+            dtype=object,
+        )
+    if "text" in protected.columns:
+        texts = []
+        for value in protected["text"].tolist():
+            if isinstance(value, str):
+                value = mask_text(value)
+                if not keep_usernames and "@" in value:
+                    value = _pseudonymise_mentions(value, secret)
+            texts.append(value)
+        protected["text"] = pd.Series(texts, index=protected.index, dtype=protected["text"].dtype)
+    return protected
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value: object) -> object:
+    """Prefix "'" to a string that a spreadsheet would run as a formula; return others as is.
+
+    Strings starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return are
+    prefixed, so a comment such as ``=HYPERLINK(...)`` shows as text in Excel.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` safe to write as CSV or XLSX: text cells and headers defused."""
+    safe = frame.copy()
+    for column in safe.columns:
+        series = safe[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            safe[column] = pd.Series(
+                [neutralize_formula(v) for v in series.tolist()], index=safe.index, dtype=object
+            )
+    safe.columns = [neutralize_formula(c) for c in safe.columns]
+    return safe

@@ -1,0 +1,574 @@
+"""Tests for netno.ingest: export formats, awkward files and the errors users see."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+from bad_inputs import make
+
+from netno import ingest
+from netno.ingest import (
+    COMMENT_COLUMNS,
+    JAKARTA,
+    MAX_TEXT_CHARS,
+    IngestError,
+    preview,
+    read_comments,
+    read_path,
+)
+
+
+def _read(built: tuple[str, bytes], **kwargs) -> ingest.IngestResult:
+    name, content = built
+    return read_comments(content, name, **kwargs)
+
+
+def _utc(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text).tz_convert("UTC")
+
+
+# --------------------------------------------------------------------------- frame shape
+
+def test_read_comments_frame_columns_and_dtypes():
+    result = _read(make.emoji_only())
+    frame = result.comments
+    assert tuple(frame.columns) == COMMENT_COLUMNS
+    assert str(frame["created_at"].dtype) == "datetime64[ns, UTC]"
+    assert str(frame["likes"].dtype) == "Int64"
+    assert str(frame["rating"].dtype) == "Int64"
+    assert frame["row_number"].tolist() == [1, 2]
+
+
+# --------------------------------------------------------------------------- export formats
+
+_GRAPH_API = {
+    "data": [
+        {
+            "id": "17900000000000001",
+            "text": "Min, kuota Karawang untuk minggu depan kapan dibuka?",
+            "timestamp": "2025-01-03T10:15:30+0000",
+            "username": "fajar.contoh",
+            "like_count": 4,
+            "hidden": False,
+            "from": {"id": "901", "username": "fajar.contoh"},
+            "media": {"id": "555", "media_product_type": "FEED"},
+            "replies": {"data": [
+                {
+                    "id": "17900000000000002",
+                    "text": "Kuota dibuka tiap Jumat pukul 15.00 ya kak",
+                    "timestamp": "2025-01-03T11:00:00+0000",
+                    "from": {"id": "902", "username": "kanim_contoh"},
+                    "parent_id": "17900000000000001",
+                    "like_count": 1,
+                }
+            ]},
+        },
+        {
+            "id": "17900000000000003",
+            "text": "Terima kasih, pelayanannya cepat",
+            "timestamp": "2025-01-04T02:00:00+0000",
+            "username": "lina_99",
+            "like_count": 0,
+        },
+    ]
+}
+
+
+def test_read_comments_instagram_graph_api():
+    result = read_comments(json.dumps(_GRAPH_API).encode(), "komentar_ig.json")
+    frame = result.comments
+    assert result.source_format == "json:instagram-graph"
+    assert frame["source_id"].tolist() == [
+        "17900000000000001", "17900000000000002", "17900000000000003"
+    ]
+    assert frame["parent_id"].tolist() == [None, "17900000000000001", None]
+    assert frame["author"].tolist() == ["fajar.contoh", "kanim_contoh", "lina_99"]
+    assert frame["likes"].tolist() == [4, 1, 0]
+    assert frame["created_at"][0] == _utc("2025-01-03T10:15:30Z")
+    assert set(frame["platform"]) == {"instagram"}
+    assert result.columns.confident
+
+
+def test_read_comments_instagram_graph_api_plain_list():
+    payload = _GRAPH_API["data"]
+    result = read_comments(json.dumps(payload).encode(), "komentar_ig.json")
+    assert len(result.comments) == 3
+
+
+def test_read_comments_instagram_graph_api_media_object():
+    payload = {"id": "555", "comments": {"data": _GRAPH_API["data"]}}
+    result = read_comments(json.dumps(payload).encode(), "media.json")
+    assert result.comments["source_id"].tolist()[0] == "17900000000000001"
+    assert len(result.comments) == 3
+
+
+_INSTALOADER = [
+    {
+        "id": 18000000000000001,
+        "created_at": 1706731200,
+        "text": "Sudah bayar tapi status masih menunggu pembayaran",
+        "owner": {"id": "71", "username": "rudi.h", "is_verified": False},
+        "likes_count": 2,
+        "answers": [
+            {
+                "id": 18000000000000002,
+                "created_at": 1706734800,
+                "text": "Sama kak, tunggu 1x24 jam",
+                "owner": {"id": "72", "username": "tika"},
+                "likes_count": 0,
+            }
+        ],
+    }
+]
+
+
+def test_read_comments_instaloader():
+    result = read_comments(json.dumps(_INSTALOADER).encode(), "2024-02-01_UTC_comments.json")
+    frame = result.comments
+    assert result.source_format == "json:instaloader"
+    assert frame["source_id"].tolist() == ["18000000000000001", "18000000000000002"]
+    assert frame["parent_id"].tolist() == [None, "18000000000000001"]
+    assert frame["author"].tolist() == ["rudi.h", "tika"]
+    assert frame["created_at"][0] == _utc("2024-01-31T20:00:00Z")
+    assert frame["likes"].tolist() == [2, 0]
+
+
+_APIFY = [
+    {
+        "postUrl": "https://www.instagram.com/p/CONTOH1/",
+        "id": "18100000000000001",
+        "text": "Aplikasinya force close pas upload foto KTP",
+        "ownerUsername": "bayu_p",
+        "ownerProfilePicUrl": "https://example.invalid/pic.jpg",
+        "timestamp": "2024-06-10T13:30:39.000Z",
+        "repliesCount": 1,
+        "likesCount": 7,
+        "owner": {"id": "81", "username": "bayu_p", "is_verified": False},
+        "replies": [
+            {
+                "id": "18100000000000002",
+                "text": "Coba hapus cache dulu",
+                "ownerUsername": "nadia.s",
+                "timestamp": "2024-06-10T14:00:00.000Z",
+                "likesCount": 1,
+                "owner": {"id": "82", "username": "nadia.s"},
+                "replies": [],
+            }
+        ],
+    }
+]
+
+
+def test_read_comments_apify_json():
+    result = read_comments(json.dumps(_APIFY).encode(), "dataset_instagram-comments.json")
+    frame = result.comments
+    assert result.source_format == "json:apify"
+    assert frame["author"].tolist() == ["bayu_p", "nadia.s"]
+    assert frame["parent_id"].tolist() == [None, "18100000000000001"]
+    assert frame["likes"].tolist() == [7, 1]
+    assert frame["created_at"][0] == _utc("2024-06-10T13:30:39Z")
+
+
+def test_read_comments_apify_csv_flattened_replies():
+    header = (
+        "postUrl,id,text,ownerUsername,timestamp,likesCount,owner/username,"
+        "replies/0/id,replies/0/text,replies/0/ownerUsername,replies/0/timestamp,"
+        "replies/1/id,replies/1/text,replies/1/ownerUsername,replies/1/timestamp"
+    )
+    row1 = (
+        "https://www.instagram.com/p/CONTOH2/,c1,Jadwal wawancara bisa diganti?,eko_w,"
+        "2024-07-01T01:00:00.000Z,3,eko_w,c2,Bisa lewat menu jadwal ulang,maya.r,"
+        "2024-07-01T02:00:00.000Z,c3,Saya juga mau tanya,joko,2024-07-01T03:00:00.000Z"
+    )
+    row2 = (
+        "https://www.instagram.com/p/CONTOH2/,c4,Mantap prosesnya,sri_a,"
+        "2024-07-02T01:00:00.000Z,0,sri_a,,,,,,,,"
+    )
+    content = "\n".join([header, row1, row2]).encode()
+    result = read_comments(content, "apify.csv")
+    frame = result.comments
+    assert result.source_format == "csv:apify"
+    assert frame["source_id"].tolist() == ["c1", "c2", "c3", "c4"]
+    assert frame["parent_id"].tolist() == [None, "c1", "c1", None]
+    assert frame["author"].tolist() == ["eko_w", "maya.r", "joko", "sri_a"]
+    assert frame["row_number"].tolist() == [1, 1, 1, 2]
+    assert set(frame["platform"]) == {"instagram"}
+
+
+_EXPORTCOMMENTS_HEADER = [
+    None, None, "Name", "Username", "Profile ID", "Date", "Likes", "Comment", "User Verified",
+    "Thumbnail", "Comment ID", "Profile URL", "Comment URL",
+]
+_EXPORTCOMMENTS_ROWS = [
+    [None, None, "Putri Ayu", "putri.ayu", "6001", "2025-08-30 17:40:39", "5",
+     "Kenapa foto ditolak terus ya?", "No", "", "9001",
+     "https://www.instagram.com/putri.ayu", "https://www.instagram.com/p/X/c/9001"],
+    [None, None, "hendra_k", "", "6002", "2025-08-31 08:00:00", "0",
+     "Petugas loket 2 sangat membantu", "No", "", "9002",
+     "https://www.instagram.com/hendra_k", "https://www.instagram.com/p/X/c/9002"],
+]
+
+
+def test_read_comments_exportcomments_csv():
+    lines = [",".join("" if v is None else v for v in row)
+             for row in [_EXPORTCOMMENTS_HEADER, *_EXPORTCOMMENTS_ROWS]]
+    result = read_comments(("\n".join(lines) + "\n").encode(), "exportcomments.csv")
+    frame = result.comments
+    assert result.source_format == "csv:exportcomments"
+    assert result.columns.text == "Comment"
+    assert frame["source_id"].tolist() == ["9001", "9002"]
+    # Date is WIB: 17:40:39 in Jakarta is 10:40:39 UTC.
+    assert frame["created_at"][0] == _utc("2025-08-30T10:40:39Z")
+    # The handle may sit under Name when Username is empty.
+    assert frame["author"].tolist() == ["putri.ayu", "hendra_k"]
+    assert set(frame["platform"]) == {"instagram"}
+
+
+def test_read_comments_exportcomments_xlsx_title_row():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Export Comments - Instagram post", None, None])
+    sheet.append([])
+    sheet.append(_EXPORTCOMMENTS_HEADER)
+    for row in _EXPORTCOMMENTS_ROWS:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_comments(buffer.getvalue(), "exportcomments.xlsx")
+    frame = result.comments
+    assert result.source_format == "xlsx:exportcomments"
+    assert frame["text"].tolist() == [
+        "Kenapa foto ditolak terus ya?", "Petugas loket 2 sangat membantu"
+    ]
+    assert frame["row_number"].tolist() == [1, 2]
+
+
+_PLAY_CSV = (
+    "reviewId,userName,userImage,content,score,thumbsUpCount,reviewCreatedVersion,at,"
+    "replyContent,repliedAt,appVersion\n"
+    "gp-001,Wulan Sari,https://example.invalid/a.png,Aplikasi sering logout sendiri,2,15,"
+    "3.1.0,2023-11-05 21:10:00,,,3.1.0\n"
+    "gp-002,Agus,https://example.invalid/b.png,Mudah dan cepat,5,0,3.1.0,"
+    "2023-11-06 07:00:00,Terima kasih,2023-11-06 09:00:00,3.1.0\n"
+)
+
+
+def test_read_comments_google_play():
+    result = read_comments(_PLAY_CSV.encode(), "reviews_id.go.imigrasi.paspor_online.csv")
+    frame = result.comments
+    assert result.source_format == "csv:google-play"
+    assert result.columns.text == "content"
+    assert frame["rating"].tolist() == [2, 5]
+    assert frame["likes"].tolist() == [15, 0]
+    assert frame["author"].tolist() == ["Wulan Sari", "Agus"]
+    # "at" has no zone: 21:10 WIB is 14:10 UTC.
+    assert frame["created_at"][0] == _utc("2023-11-05T14:10:00Z")
+    assert set(frame["platform"]) == {"playstore"}
+
+
+def test_read_comments_google_play_jsonl():
+    lines = [
+        json.dumps({"reviewId": "gp-9", "userName": "Rina", "content": "Bagus", "score": 4,
+                    "thumbsUpCount": 1, "at": "2023-01-01 10:00:00"}),
+        json.dumps({"reviewId": "gp-10", "userName": "Dodi", "content": "Lemot", "score": 1,
+                    "thumbsUpCount": 0, "at": "2023-01-02 10:00:00"}),
+    ]
+    result = read_comments("\n".join(lines).encode(), "ulasan.jsonl")
+    assert result.source_format == "jsonl:google-play"
+    assert result.comments["rating"].tolist() == [4, 1]
+
+
+def test_read_comments_netno_csv():
+    content = (
+        "review_id,text,rating,date\n"
+        "r1,Verifikasi wajah gagal terus,1,2023-12-31 17:14:25\n"
+        "r2,Oke,5,2023-12-30 08:00:00\n"
+    )
+    result = read_comments(content.encode(), "ulasan.csv")
+    frame = result.comments
+    assert result.source_format == "csv:netno"
+    assert frame["source_id"].tolist() == ["r1", "r2"]
+    assert frame["rating"].tolist() == [1, 5]
+    assert set(frame["platform"]) == {"playstore"}
+    assert result.columns.confident
+
+
+def test_read_comments_unknown_sheet_guesses_text_by_content():
+    content = (
+        "No,Catatan Warga,Kapan\n"
+        "1,Antrean di kantor imigrasi sudah lebih tertib,03/02/2024 10:00\n"
+        "2,Mohon tambah kuota hari Sabtu,04/02/2024 11:30\n"
+    )
+    result = read_comments(content.encode(), "survei.csv")
+    assert result.columns.text == "Catatan Warga"
+    assert result.columns.date == "Kapan"
+    assert result.columns.confident is False
+    assert result.comments["created_at"][1] == _utc("2024-02-04T04:30:00Z")
+    assert result.source_format == "csv:umum"
+
+
+def test_read_comments_column_override():
+    content = "a,b\nsatu dua tiga,empat lima enam\nbaris dua,isi kedua\n"
+    result = read_comments(content.encode(), "bebas.csv", text_column="b")
+    assert result.comments["text"].tolist() == ["empat lima enam", "isi kedua"]
+    assert result.columns.text == "b"
+
+
+def test_read_comments_override_unknown_column():
+    with pytest.raises(IngestError, match=r"Kolom 'ulasan' tidak ada.*'a', 'b'"):
+        read_comments(b"a,b\nx y,z w\n", "bebas.csv", text_column="ulasan")
+
+
+def test_read_comments_meta_dyi_mojibake_repaired():
+    result = _read(make.meta_dyi_mojibake())
+    assert result.comments["text"][0] == "Antrean paspor lancar 😍 terima kasih"
+    assert result.source_format == "json:meta-dyi"
+
+
+# --------------------------------------------------------------------------- bad inputs
+
+def test_read_comments_empty_file():
+    with pytest.raises(IngestError, match="kosong"):
+        _read(make.empty())
+
+
+def test_read_comments_header_only():
+    with pytest.raises(IngestError, match=r"hanya berisi baris judul kolom.*'review_id'"):
+        _read(make.header_only())
+
+
+def test_read_comments_no_text_column():
+    with pytest.raises(IngestError) as caught:
+        _read(make.no_text_column())
+    message = str(caught.value)
+    assert "Kolom teks komentar tidak ditemukan" in message
+    assert "'id', 'tanggal', 'suka'" in message
+    assert "Pilih kolom" in message
+
+
+def test_read_comments_unsupported_extension():
+    with pytest.raises(IngestError, match=r"tidak didukung.*\.csv.*\.xlsx.*\.json"):
+        _read(make.wrong_extension())
+
+
+def test_read_comments_binary_renamed_csv():
+    with pytest.raises(IngestError, match="gambar PNG"):
+        _read(make.binary_renamed())
+    with pytest.raises(IngestError, match="data biner"):
+        _read(make.binary_noise_renamed())
+
+
+def test_read_comments_xlsx_renamed_csv():
+    with pytest.raises(IngestError, match=r"Ubah ekstensinya menjadi \.xlsx"):
+        _read(make.xlsx_renamed_csv())
+
+
+def test_read_comments_semicolon_and_decimal_comma():
+    result = _read(make.semicolon_decimal_comma())
+    frame = result.comments
+    assert frame["text"][0] == "Antrean di kantor lama, tapi petugasnya ramah"
+    assert frame["rating"].tolist() == [4, 1]
+    assert frame["likes"].tolist() == [1234, 12]
+    assert frame["created_at"][0] == _utc("2024-03-12T02:15:00Z")
+
+
+def test_read_comments_utf8_bom():
+    result = _read(make.utf8_bom())
+    assert result.columns.id == "review_id"
+    assert result.comments["text"][0] == "Kuota habis terus 😭"
+
+
+def test_read_comments_cp1252():
+    result = _read(make.cp1252())
+    assert result.comments["text"][0] == "Pelayanan café depan kantor – cepat sekali"
+
+
+def test_read_comments_utf16_excel_unicode_text():
+    result = _read(make.utf16_excel_unicode_text())
+    assert result.comments["text"][0] == "Akhirnya dapat kuota 🙏"
+    assert result.comments["author"][0] == "rina_k"
+
+
+def test_read_comments_utf16_big_endian():
+    result = _read(make.utf16_be())
+    assert result.comments["text"][0] == "Wawancara cuma lima menit"
+
+
+def test_read_comments_mixed_line_endings():
+    result = _read(make.mixed_line_endings())
+    assert result.comments["source_id"].tolist() == ["m1", "m2", "m3"]
+    assert result.comments["text"][2] == "Baris ketiga CR"
+
+
+def test_read_comments_quoted_newlines():
+    result = _read(make.quoted_newlines())
+    assert result.comments["text"][0] == (
+        'Langkah 1 lancar.\nLangkah 2 gagal terus,\n"server sibuk" katanya'
+    )
+    assert result.comments["source_id"].tolist() == ["q1", "q2"]
+
+
+def test_read_comments_xlsx_sheets_merged_formulas_empty_rows():
+    result = _read(make.xlsx_workbook())
+    frame = result.comments
+    assert result.columns.text == "Komentar"
+    assert frame["text"].tolist() == [
+        "Sistem antrean online sangat membantu",
+        "Kode billing tidak muncul",  # cached value of a formula
+        "Wawancara cepat 👍",
+    ]
+    assert frame["author"].tolist() == ["andi_w", "sinta.r", "yoga"]
+    assert frame["likes"].tolist() == [4, 0, 2]
+    # Blank rows count in row numbers, so a row number points at its sheet row.
+    assert frame["row_number"].tolist() == [1, 3, 6]
+    assert [s.row_number for s in result.skipped] == [5]
+    assert "kosong" in result.skipped[0].reason
+
+
+def test_read_comments_xls_renamed_xlsx():
+    with pytest.raises(IngestError, match=r"Excel lama \(\.xls\)"):
+        _read(make.xls_renamed_xlsx())
+
+
+def test_read_comments_zip_renamed_xlsx():
+    with pytest.raises(IngestError, match="bukan file Excel .xlsx yang valid"):
+        _read(make.zip_renamed_xlsx())
+
+
+def test_read_comments_truncated_json():
+    with pytest.raises(IngestError, match=r"terpotong.*baris 1, kolom \d+"):
+        _read(make.truncated_json())
+
+
+def test_read_comments_invalid_json_position():
+    with pytest.raises(IngestError, match=r"tidak valid di baris 3, kolom 23"):
+        _read(make.invalid_json())
+
+
+def test_read_comments_invalid_jsonl_line():
+    with pytest.raises(IngestError, match="baris 2"):
+        _read(make.invalid_jsonl())
+
+
+def test_read_comments_nested_replies_keep_parents():
+    frame = _read(make.nested_replies_json()).comments
+    assert frame["source_id"].tolist() == ["c1", "c11", "c111", "c1111", "c11111", "c2"]
+    assert frame["parent_id"].tolist() == [None, "c1", "c11", "c111", "c1111", None]
+
+
+def test_read_comments_dates_formats_and_zones():
+    frame = _read(make.dates_and_time_zones()).comments
+    expected = _utc("2024-01-31T20:00:00Z")
+    for index in range(8):
+        assert frame["created_at"][index] == expected, frame["text"][index]
+    assert pd.isna(frame["created_at"][8])
+    # 20:00 UTC on January 31 is already February 1 in Jakarta.
+    assert frame["created_at"][0].tz_convert(JAKARTA).date() == date(2024, 2, 1)
+
+
+def test_read_comments_file_larger_than_limit():
+    name, content = make.too_many_rows(200)
+    with pytest.raises(IngestError, match=r"melebihi batas 1 KB.*NETNO_MAX_FILE_MB"):
+        read_comments(content, name, max_bytes=1_024)
+
+
+def test_read_comments_too_many_rows_refused_before_parsing(monkeypatch):
+    calls = []
+    original = ingest._Builder.add
+
+    def counting_add(self, row_number, values):
+        calls.append(row_number)
+        original(self, row_number, values)
+
+    monkeypatch.setattr(ingest._Builder, "add", counting_add)
+    with pytest.raises(IngestError, match=r"lebih dari 100 baris.*NETNO_MAX_ROWS"):
+        _read(make.too_many_rows(1_000), max_rows=100)
+    assert calls == []
+
+
+def test_read_comments_too_many_rows_xlsx():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Komentar", "Tanggal"])
+    for number in range(60):
+        sheet.append([f"Komentar ke-{number} soal jadwal", "2024-01-01 10:00:00"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(IngestError, match="lebih dari 50 baris"):
+        read_comments(buffer.getvalue(), "banyak.xlsx", max_rows=50)
+
+
+def test_read_comments_max_rows_none_means_no_limit():
+    result = _read(make.too_many_rows(300), max_rows=None)
+    assert len(result.comments) == 300
+
+
+def test_read_comments_long_comment_truncated_with_note():
+    result = _read(make.long_comment(100_000))
+    assert len(result.comments) == 1
+    assert len(result.comments["text"][0]) == MAX_TEXT_CHARS
+    assert result.notes[0].row_number == 1
+    assert "dipotong" in result.notes[0].message
+
+
+def test_read_comments_emoji_only_kept():
+    frame = _read(make.emoji_only()).comments
+    assert frame["text"].tolist() == ["😡😡😡", "👍🏽"]
+
+
+def test_read_comments_progress_reported():
+    seen = []
+    _read(make.too_many_rows(50), progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (50, 50)
+
+
+def test_default_max_rows_from_environment():
+    code = "from netno.ingest import DEFAULT_MAX_ROWS; print(DEFAULT_MAX_ROWS)"
+    env = {**os.environ, "NETNO_MAX_ROWS": "1234"}
+    output = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert output.stdout.strip() == "1234"
+
+
+# --------------------------------------------------------------------------- preview, paths
+
+def test_preview_first_rows_and_guess():
+    result = preview(_PLAY_CSV.encode(), "ulasan.csv", rows=1)
+    assert len(result.frame) == 1
+    assert list(result.frame.columns)[:4] == ["reviewId", "userName", "userImage", "content"]
+    assert result.guess.text == "content"
+    assert result.guess.date == "at"
+    assert result.guess.author == "userName"
+    assert result.source_format == "csv:google-play"
+    assert result.rows_estimate == 2
+
+
+def test_preview_rejects_empty_file():
+    with pytest.raises(IngestError, match="kosong"):
+        preview(b"", "kosong.csv")
+
+
+def test_read_path_reads_file(tmp_path):
+    path = tmp_path / "ulasan.csv"
+    path.write_bytes(_PLAY_CSV.encode())
+    assert len(read_path(path).comments) == 2
+
+
+def test_read_path_missing_file(tmp_path):
+    with pytest.raises(IngestError, match="tidak ditemukan"):
+        read_path(tmp_path / "tidak_ada.csv")
+
+
+def test_bad_inputs_write_all(tmp_path):
+    written = make.write_all(tmp_path)
+    assert len(written) == len(make.BUILDERS)
+    assert all(path.exists() for path in written)

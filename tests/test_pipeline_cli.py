@@ -1,0 +1,121 @@
+"""The classify, import and recode commands, run through the real command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from netno.cli import main
+from netno.store import Store
+from tests.conftest import ROOT
+
+CSV_EXPORT = (
+    "review_id,text,rating,date\n"
+    "x1,Sudah bayar tapi status masih menunggu pembayaran,1,2026-05-02 10:00:00\n"
+    'x2,=HYPERLINK("http://contoh.invalid") aplikasi error terus,1,2026-05-03 11:00:00\n'
+    "x3,Mantap pelayanannya cepat,5,2026-05-04 12:00:00\n"
+)
+
+
+@pytest.fixture
+def export_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-perintah-yang-panjang")
+    path = tmp_path / "ulasan.csv"
+    path.write_text(CSV_EXPORT, encoding="utf-8")
+    return path
+
+
+def test_classify_writes_jsonl_with_lists(export_path, tmp_path, capsys) -> None:
+    output = tmp_path / "hasil.jsonl"
+
+    code = main(["classify", str(export_path), "-o", str(output)])
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+
+    assert code == 0
+    assert [row["id"] for row in rows] == ["x1", "x2", "x3"]
+    assert rows[0]["categories"] == ["status_pembayaran"]
+    assert rows[0]["stages"] == ["transact"]
+    assert rows[2]["intent"] == "apresiasi"
+    assert rows[0]["evidence"][0]["text"]
+    assert "3 komentar dikodekan" in capsys.readouterr().out
+
+
+def test_classify_xlsx_neutralises_formulas(export_path, tmp_path) -> None:
+    output = tmp_path / "hasil.xlsx"
+
+    main(["classify", str(export_path), "-o", str(output)])
+    sheet = openpyxl.load_workbook(output).active
+    texts = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    assert texts[1].startswith("'=")
+    assert sheet.cell(row=1, column=3).value == "categories"
+
+
+def test_classify_csv_joins_codes(export_path, tmp_path) -> None:
+    output = tmp_path / "hasil.csv"
+
+    main(["classify", str(export_path), "-o", str(output)])
+    content = output.read_text(encoding="utf-8-sig")
+
+    assert "status_pembayaran" in content
+    assert "transact" in content
+
+
+def test_classify_unknown_output_rejected(export_path, tmp_path, capsys) -> None:
+    code = main(["classify", str(export_path), "-o", str(tmp_path / "hasil.pdf")])
+
+    assert code == 2
+    assert "tidak didukung" in capsys.readouterr().err
+
+
+def test_classify_bad_input_one_line_reason(tmp_path) -> None:
+    bad = tmp_path / "kosong.csv"
+    bad.write_bytes(b"")
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "netno", "classify", str(bad), "-o", str(tmp_path / "x.jsonl")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert finished.returncode == 2
+    assert "Traceback" not in finished.stderr
+    assert len(finished.stderr.strip().splitlines()) == 1
+
+
+def test_import_then_report_from_store(export_path, tmp_path, sqlite_url, capsys) -> None:
+    report = tmp_path / "laporan.html"
+
+    imported = main(["import", str(export_path), "--db", sqlite_url])
+    reported = main(["report", "--db", sqlite_url, "-o", str(report)])
+
+    assert imported == 0
+    assert reported == 0
+    assert Store(sqlite_url).comment_count() == 3
+    assert "Status pembayaran" in report.read_text(encoding="utf-8")
+
+
+def test_import_bad_file_exit_code(tmp_path, sqlite_url, capsys) -> None:
+    bad = tmp_path / "rusak.json"
+    bad.write_text('{"data": [', encoding="utf-8")
+
+    code = main(["import", str(bad), "--db", sqlite_url])
+
+    assert code == 1
+    assert "Tidak ada yang disimpan" in capsys.readouterr().out
+    assert Store(sqlite_url).comment_count() == 0
+
+
+def test_recode_prints_count(export_path, sqlite_url, capsys) -> None:
+    main(["import", str(export_path), "--db", sqlite_url])
+
+    code = main(["recode", "--db", sqlite_url])
+
+    assert code == 0
+    assert "3 komentar dikodekan ulang" in capsys.readouterr().out

@@ -1,0 +1,259 @@
+"""Tests for netno.privacy: pseudonyms, the secret key, masking and formula defusing."""
+
+from __future__ import annotations
+
+import re
+import stat
+
+import pandas as pd
+import pytest
+
+from netno.privacy import (
+    SecretKeyError,
+    load_secret,
+    mask_text,
+    neutralize_formula,
+    neutralize_frame,
+    protect_frame,
+    pseudonym,
+)
+
+SECRET = b"kunci-uji-yang-cukup-panjang-0123"
+
+
+# --------------------------------------------------------------------------- pseudonyms
+
+def test_pseudonym_stable_and_shaped():
+    first = pseudonym("budi_santoso", SECRET)
+    assert first == pseudonym("budi_santoso", SECRET)
+    assert re.fullmatch(r"pengguna-[0-9a-f]{8}", first)
+
+
+def test_pseudonym_ignores_case_and_at_sign():
+    assert pseudonym("@Budi_Santoso ", SECRET) == pseudonym("budi_santoso", SECRET)
+
+
+def test_pseudonym_depends_on_secret():
+    assert pseudonym("budi", SECRET) != pseudonym("budi", b"kunci-lain-yang-juga-panjang!!")
+
+
+def test_pseudonym_differs_between_users():
+    assert pseudonym("budi", SECRET) != pseudonym("sari", SECRET)
+
+
+# --------------------------------------------------------------------------- secret key
+
+def test_load_secret_creates_file_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("NETNO_SECRET_KEY", raising=False)
+    path = tmp_path / "data" / "secret_key"
+    first = load_secret(path)
+    assert len(first) == 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_secret(path) == first
+
+
+def test_load_secret_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "ab" * 32)
+    path = tmp_path / "secret_key"
+    assert load_secret(path) == bytes.fromhex("ab" * 32)
+    assert not path.exists()
+
+
+def test_load_secret_short_environment_value(monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "pendek")
+    with pytest.raises(SecretKeyError, match="terlalu pendek"):
+        load_secret()
+
+
+def test_load_secret_damaged_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("NETNO_SECRET_KEY", raising=False)
+    path = tmp_path / "secret_key"
+    path.write_bytes(b"abc")
+    with pytest.raises(SecretKeyError, match="rusak"):
+        load_secret(path)
+
+
+# --------------------------------------------------------------------------- masking
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("WA saya 0812-3456-7890 min", "WA saya 08xx-xxxx-7890 min"),
+        ("hubungi 0812 3456 7890", "hubungi 08xx xxxx 7890"),
+        ("nomor 081234567890", "nomor 08xxxxxx7890"),
+        ("call +62 812 3456 7890", "call +62 8xx xxxx 7890"),
+        ("wa 62812.3456.789", "wa 628xx.xxx6.789"),
+        ("hp 0857-1234-5678 2024 kemarin", "hp 08xx-xxxx-5678 2024 kemarin"),
+    ],
+)
+def test_mask_text_phone_numbers(text, expected):
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("email saya budi.santoso@gmail.com ya", "email saya b***@g***.com ya"),
+        ("kirim ke rina+paspor@mail.co.id", "kirim ke r***@m***.co.id"),
+    ],
+)
+def test_mask_text_email(text, expected):
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NIK 3215012345678901 ditolak", "NIK xxxxxxxxxxxx8901 ditolak"),
+        ("nik 3215 0123 4567 8901", "nik xxxx xxxx xxxx 8901"),
+        ("nik 3215-0123-4567-8901", "nik xxxx-xxxx-xxxx-8901"),
+    ],
+)
+def test_mask_text_nik(text, expected):
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("paspor lama X1234567 hilang", "paspor lama Xxxxx567 hilang"),
+        ("no paspor AB1234567", "no paspor ABxxxx567"),
+        ("paspor E 1234567", "paspor E xxxx567"),
+    ],
+)
+def test_mask_text_passport(text, expected):
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kode billing 820240312345678 belum aktif", "kode billing xxxxxxxxxxx5678 belum aktif"),
+        ("kode bayar: 8202403123456789", "kode bayar: xxxxxxxxxxxx6789"),
+        ("no. permohonan 202403120001234", "no. permohonan xxxxxxxxxxx1234"),
+        ("permohonan nomor 1234 5678 9012 345", "permohonan nomor xxxx xxxx xxx2 345"),
+    ],
+)
+def test_mask_text_billing_and_application_numbers(text, expected):
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "datang tanggal 12/03/2024 jam 08.30",
+        "jadwal 2024-03-12 08:30:00",
+        "jam 08.00 - 09.30 WIB",
+        "biaya Rp 350.000 atau 350rb, ada yang 350k",
+        "paspor elektronik Rp 650.000,-",
+        "sudah sampai langkah 7, step ke-7",
+        "coba 3x, nunggu 30 menit",
+        "update versi 2.1.3 masih error",
+        "antrean nomor 125 dari 300",
+        "tahun 2023 dan 2024",
+        "kuota 15 orang per hari",
+    ],
+)
+def test_mask_text_leaves_non_personal_numbers(text):
+    assert mask_text(text) == text
+
+
+def test_mask_text_long_digit_run_without_context():
+    masked = mask_text("ref 123456789012345678901")
+    assert masked == "ref xxxxxxxxxxxxxxxxx8901"
+    assert not re.search(r"\d{16}", masked)
+
+
+def test_mask_text_idempotent_on_examples():
+    text = "0812-3456-7890, budi@gmail.com, NIK 3215012345678901, paspor AB1234567"
+    once = mask_text(text)
+    assert mask_text(once) == once
+
+
+def test_mask_text_empty_and_emoji():
+    assert mask_text("") == ""
+    assert mask_text("😡😡😡") == "😡😡😡"
+
+
+# --------------------------------------------------------------------------- frames
+
+def _comments() -> pd.DataFrame:
+    return pd.DataFrame({
+        "author": ["budi_s", None, "Sari"],
+        "text": [
+            "WA 0812-3456-7890, tanya @teman_saya dan @kanim_contoh",
+            "NIK 3215012345678901",
+            "Oke",
+        ],
+        "likes": pd.array([1, None, 3], dtype="Int64"),
+    })
+
+
+def test_protect_frame_pseudonymises_and_masks():
+    original = _comments()
+    protected = protect_frame(original, secret=SECRET)
+    assert protected["author"].tolist() == [
+        pseudonym("budi_s", SECRET), None, pseudonym("Sari", SECRET)
+    ]
+    assert "08xx-xxxx-7890" in protected["text"][0]
+    assert "@" + pseudonym("teman_saya", SECRET) in protected["text"][0]
+    assert "@kanim_contoh" in protected["text"][0]
+    assert protected["text"][1] == "NIK xxxxxxxxxxxx8901"
+
+
+def test_protect_frame_mention_stops_at_double_dot():
+    frame = pd.DataFrame({"author": [None], "text": ["@budi..tolong dicek, @admin juga"]})
+    protected = protect_frame(frame, secret=SECRET)
+    assert protected["text"][0] == f"@{pseudonym('budi', SECRET)}..tolong dicek, @admin juga"
+
+
+def test_protect_frame_keeps_price_after_at_sign():
+    frame = pd.DataFrame({"author": [None], "text": ["bayar online @Rp. 350K"]})
+    assert protect_frame(frame, secret=SECRET)["text"][0] == "bayar online @Rp. 350K"
+
+
+def test_protect_frame_returns_copy():
+    original = _comments()
+    protect_frame(original, secret=SECRET)
+    assert original["author"][0] == "budi_s"
+    assert "0812-3456-7890" in original["text"][0]
+
+
+def test_protect_frame_keep_usernames():
+    protected = protect_frame(_comments(), secret=SECRET, keep_usernames=True)
+    assert protected["author"][0] == "budi_s"
+    assert "@teman_saya" in protected["text"][0]
+    assert "08xx-xxxx-7890" in protected["text"][0]
+
+
+def test_protect_frame_idempotent():
+    once = protect_frame(_comments(), secret=SECRET)
+    twice = protect_frame(once, secret=SECRET, keep_usernames=True)
+    assert twice["text"].tolist() == once["text"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=HYPERLINK(\"http://contoh.invalid\")", "'=HYPERLINK(\"http://contoh.invalid\")"),
+        ("+62 812", "'+62 812"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tisi", "'\tisi"),
+        ("\risi", "'\risi"),
+        ("komentar biasa", "komentar biasa"),
+        (5, 5),
+        (None, None),
+    ],
+)
+def test_neutralize_formula(value, expected):
+    assert neutralize_formula(value) == expected
+
+
+def test_neutralize_frame_text_cells_and_headers():
+    frame = pd.DataFrame({"=judul": ["=1+1", "aman"], "likes": [1, 2]})
+    safe = neutralize_frame(frame)
+    assert list(safe.columns) == ["'=judul", "likes"]
+    assert safe["'=judul"].tolist() == ["'=1+1", "aman"]
+    assert safe["likes"].tolist() == [1, 2]
+    assert frame["=judul"][0] == "=1+1"
