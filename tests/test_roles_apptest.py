@@ -254,3 +254,40 @@ def test_roles_viewer_password_gate(
     assert not app.exception
     assert len(app.metric) == 0
     assert app.text_input(key="auth_viewer_password").value == ""
+
+
+def editor_widgets(app: AppTest, page: str) -> list:
+    """Return the editing widgets of an analysis page (stop words, weights, status)."""
+    if page == "pages/frekuensi_kata.py":
+        return [area for area in app.text_area if str(area.key).startswith("fk_stop")]
+    saves = [button for button in app.button if button.label in {"Simpan status", "Simpan bobot"}]
+    return [*app.number_input, *saves]
+
+
+EDITOR_PAGES = ["pages/frekuensi_kata.py", "pages/rekomendasi_prioritas.py"]
+
+
+@pytest.mark.parametrize("page", EDITOR_PAGES)
+def test_roles_viewer_sees_no_editors(staff_configured: str, page: str) -> None:
+    app = open_page(start_app(), page)
+
+    assert not app.exception
+    assert editor_widgets(app, page) == []
+
+
+@pytest.mark.parametrize("page", EDITOR_PAGES)
+def test_roles_staff_sees_editors(staff_configured: str, page: str) -> None:
+    app = open_page(log_in(start_app()), page)
+
+    assert not app.exception
+    assert editor_widgets(app, page), f"{page} shows no editor to logged-in staff"
+
+
+@pytest.mark.parametrize("page", EDITOR_PAGES)
+def test_roles_presentation_hides_editors(staff_configured: str, page: str) -> None:
+    app = log_in(start_app())
+    app.query_params["mode"] = "presentasi"
+    open_page(app, page)
+
+    assert not app.exception
+    assert editor_widgets(app, page) == []
