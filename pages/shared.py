@@ -86,7 +86,15 @@ def store_revision(store: Store) -> tuple:
 
 
 def all_comments() -> pd.DataFrame:
-    """Return every stored coded comment (cached until the store changes)."""
+    """Return every stored coded comment (cached until the store changes).
+
+    Stops the page with the viewer-password form when the session may not view. The
+    check sits here as well as in ``start_page`` because, on a server's first request,
+    Streamlit can run a page file from a direct link without running ``app.py``.
+    """
+    if not _viewer_allowed():
+        _viewer_password_form()
+        st.stop()
     store = get_store()
     return _coded_frame(database_url(), store_revision(store))
 
@@ -242,9 +250,7 @@ def navigation_pages(pages: dict[str, list]) -> dict[str, list]:
     if presentation_mode():
         menu.pop(STAFF_SECTION, None)
         return menu
-    menu.setdefault(STAFF_SECTION, []).append(
-        st.Page(LOGIN_PAGE, title="Masuk staf", icon="🔑")
-    )
+    menu.setdefault(STAFF_SECTION, []).append(st.Page(LOGIN_PAGE, title="Masuk staf", icon="🔑"))
     return menu
 
 

@@ -102,8 +102,9 @@ def test_roles_upload_records_staff_name(staff_configured: str) -> None:
     assert not app.exception
     assert len(uploaded) == 1
     assert uploaded[0].uploaded_by == STAFF_NAME
-    assert any(entry["action"] == "login" and entry["actor"] == STAFF_NAME
-               for entry in store.audit_log())
+    assert any(
+        entry["action"] == "login" and entry["actor"] == STAFF_NAME for entry in store.audit_log()
+    )
 
 
 def test_roles_wrong_password_stays_viewer(staff_configured: str) -> None:
@@ -245,15 +246,33 @@ def test_roles_invalid_mode_ignored(staff_configured: str) -> None:
 # NOTE: AppTest runs app.py only on the first run and later runs the page file
 # directly (checked with Streamlit 1.67), so what happens after the viewer password
 # form is submitted is tested in the browser suite.
-def test_roles_viewer_password_gate(
-    app_environment: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_roles_viewer_password_gate(app_environment: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NETNO_VIEWER_PASSWORD_HASH", hash_password(VIEWER_PASSWORD, **FAST))
     app = start_app()
 
     assert not app.exception
     assert len(app.metric) == 0
     assert app.text_input(key="auth_viewer_password").value == ""
+
+
+def test_roles_viewer_password_guards_page_file(
+    app_environment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NETNO_VIEWER_PASSWORD_HASH", hash_password(VIEWER_PASSWORD, **FAST))
+    app = start_app()
+
+    # After the first run AppTest executes the page file alone, as Streamlit can on a
+    # fresh server's direct link: the page itself must still ask for the password.
+    open_page(app, "pages/hierarki_kendala.py")
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 0
+    assert app.text_input(key="auth_viewer_password").value == ""
+
+    app.text_input(key="auth_viewer_password").input(VIEWER_PASSWORD)
+    app.get("form_submit_button")[0].click()
+    app.run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 1
 
 
 def editor_widgets(app: AppTest, page: str) -> list:
