@@ -11,9 +11,7 @@ from collections.abc import Sequence
 # Each module listed here defines ``register(subparsers)``, which adds its commands
 # with ``set_defaults(handler=...)``. A handler takes the parsed arguments and returns
 # the exit code.
-COMMAND_MODULES = (
-    "netno.evaluate",
-)
+COMMAND_MODULES = ("netno.evaluate",)
 
 
 class CommandError(Exception):

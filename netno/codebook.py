@@ -55,8 +55,7 @@ class Category:
     ``patterns`` report the problem; ``mentions`` name the topic neutrally and tag it
     only in a complaint or a question; ``weak`` never tag but mark the code uncertain;
     ``fallback`` tag only when no category of ``yield_to`` was found; a match that
-    overlaps an ``exclude`` match is dropped. ``triggers`` are words, one of which
-    must occur in the normalised text before any pattern is tried.
+    overlaps an ``exclude`` match is dropped.
     """
 
     code: str
@@ -73,7 +72,6 @@ class Category:
     weak: tuple[re.Pattern[str], ...] = ()
     fallback: tuple[re.Pattern[str], ...] = ()
     yield_to: tuple[str, ...] = ()
-    triggers: tuple[str, ...] = ()
     steps_unless: tuple[str, ...] = ()  # stated steps that replace the implied ones
 
 
@@ -377,9 +375,6 @@ def _parse_category(
     fallback = _compile(entry.get("fallback", []), f"{where} fallback", macros)
     if fallback and not yield_to:
         raise CodebookError(f"{where}: fallback patterns need a yield_to list of categories")
-    triggers = tuple(
-        word.lower() for word in _string_list(entry.get("triggers"), f"{where} triggers")
-    )
     return Category(
         code=code,
         label=_require(entry, "label", where),
@@ -395,7 +390,6 @@ def _parse_category(
         weak=_compile(entry.get("weak", []), f"{where} weak", macros),
         fallback=fallback,
         yield_to=yield_to,
-        triggers=triggers,
         steps_unless=_string_list(entry.get("steps_unless"), f"{where} steps_unless"),
     )
 
