@@ -83,6 +83,7 @@ class _Text:
     contrasts: list[int]
     reassurances: list[tuple[int, int]]
     active: set[int]
+    resolutions: list[tuple[int, int]]
 
 
 _Span = tuple[int, int]
@@ -287,6 +288,8 @@ class Classifier:
         self._negation_re = _join(context.negation_before + context.hypothetical_before)
         self._contrast_ids = gate.add(context.contrast)
         self._reassurance_ids = gate.add(context.reassurance)
+        self._resolution_ids = gate.add(context.resolution)
+        self._completed_re = _join(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
         self._step_order = {code: index for index, code in enumerate(book.steps)}
 
@@ -313,7 +316,11 @@ class Classifier:
             intent = "keluhan"
         elif self._any_match(prepared, self._intent_ids["pertanyaan"]):
             intent = "pertanyaan"
-        elif self._any_match(prepared, self._intent_ids["apresiasi"]) or prepared.reassurances:
+        elif (
+            self._any_match(prepared, self._intent_ids["apresiasi"])
+            or prepared.reassurances
+            or prepared.resolutions
+        ):
             intent = "apresiasi"
         else:
             intent = "lainnya"
@@ -428,12 +435,13 @@ class Classifier:
             clause_cuts.append(match.start())
             if match.group() in _SENTENCE_PUNCT:
                 sentence_cuts.append(match.start())
-        prepared = _Text(norm, clause_cuts, sentence_cuts, [], [], active)
+        prepared = _Text(norm, clause_cuts, sentence_cuts, [], [], active, [])
         contrasts = sorted(start for start, _ in self._spans(prepared, self._contrast_ids))
         if contrasts:
             prepared.contrasts = contrasts
             prepared.clause_cuts = sorted(set(clause_cuts).union(contrasts))
         prepared.reassurances = self._spans(prepared, self._reassurance_ids)
+        prepared.resolutions = self._spans(prepared, self._resolution_ids)
         return prepared
 
     def _spans(self, prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
@@ -460,21 +468,35 @@ class Classifier:
             prepared.norm.text, max(0, span[0] - _CONTEXT_WINDOW), span[0]
         ):
             return True
-        return bool(prepared.reassurances) and self._reassured(prepared, span)
+        if not prepared.reassurances and not prepared.resolutions:
+            return False
+        return self._reassured(prepared, span)
 
     @staticmethod
     def _reassured(prepared: _Text, span: _Span) -> bool:
+        """Tell whether a reassurance in the same clause, or a later resolution, cancels ``span``.
+
+        A resolution ("sekarang sudah lancar") cancels earlier problems unless a
+        contrast word ("tapi", "masih") stands between them.
+        """
         clause = _segment(span[0], prepared.clause_cuts)
         for start, _end in prepared.reassurances:
             if _segment(start, prepared.clause_cuts) == clause:
                 return True
-            if start >= span[1]:
-                contrast_between = bisect.bisect_left(
-                    prepared.contrasts, span[1]
-                ) < bisect.bisect_left(prepared.contrasts, start)
-                if not contrast_between:
-                    return True
+        contrasts = prepared.contrasts
+        for start, _end in prepared.resolutions:
+            if start >= span[1] and bisect.bisect_left(contrasts, span[1]) == bisect.bisect_left(
+                contrasts, start
+            ):
+                return True
         return False
+
+    def _completed(self, prepared: _Text, span: _Span) -> bool:
+        """Tell whether the clause says the step at ``span`` was already done before the problem."""
+        index = _segment(span[0], prepared.clause_cuts)
+        clause_start = prepared.clause_cuts[index - 1] if index else 0
+        start = max(clause_start, span[0] - _CONTEXT_WINDOW)
+        return start < span[0] and bool(self._completed_re.search(prepared.norm.text, start, span[0]))
 
     def _accepted_spans(self, prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
         spans = [span for span in self._spans(prepared, ids) if not self._rejected(prepared, span)]
@@ -563,6 +585,8 @@ class Classifier:
                         if excluded is None:
                             excluded = [m.span() for m in rules.exclude.finditer(text)]
                         if _overlaps(span, excluded) or self._rejected(prepared, span):
+                            continue
+                        if self._completed(prepared, span):
                             continue
                         stated[rules.code] = span
                         break

@@ -94,6 +94,8 @@ class Context:
 
     negation_before: tuple[re.Pattern[str], ...] = ()
     reassurance: tuple[re.Pattern[str], ...] = ()
+    resolution: tuple[re.Pattern[str], ...] = ()
+    completed_before: tuple[re.Pattern[str], ...] = ()
     contrast: tuple[re.Pattern[str], ...] = ()
     hypothetical_before: tuple[re.Pattern[str], ...] = ()
 
@@ -225,7 +227,14 @@ def _parse_context(data: dict[str, Any], macros: dict[str, str]) -> Context:
     table = data.get("context", {})
     if not isinstance(table, dict):
         raise CodebookError(f"codebook: [context] must be a table, got {table!r}")
-    known = {"negation_before", "reassurance", "contrast", "hypothetical_before"}
+    known = {
+        "negation_before",
+        "reassurance",
+        "resolution",
+        "contrast",
+        "hypothetical_before",
+        "completed_before",
+    }
     unknown = set(table) - known
     if unknown:
         raise CodebookError(

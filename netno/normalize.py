@@ -140,7 +140,10 @@ def normalize_word(word: str) -> str:
     when nothing applies.
     """
     slang, vocabulary = _lexicon()
-    lowered = word.lower().replace("’", "'")
+    # A superscript two marks reduplication as "2" does ("abal²" = "abal-abal").
+    lowered = word.lower().replace("’", "'").rstrip("²³")
+    if not lowered:
+        return ""
     if lowered in slang:
         return slang[lowered]
     if lowered in vocabulary:
