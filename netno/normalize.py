@@ -161,8 +161,9 @@ def normalize_word(word: str) -> str:
     if single != collapsed and (single in vocabulary or single in slang):
         return slang.get(single, single)
 
-    # "aplikasinya" -> "aplikasi": the clitic is dropped only from a known base word.
-    for suffix in ("nya", "ny"):
+    # "aplikasinya" -> "aplikasi", "membayarpun" -> "membayar": a clitic is dropped
+    # only from a known base word.
+    for suffix in ("nya", "ny", "pun", "lah"):
         if collapsed.endswith(suffix) and len(collapsed) - len(suffix) >= 3:
             base = collapsed[: -len(suffix)]
             if base in slang:
