@@ -496,7 +496,9 @@ class Classifier:
         index = _segment(span[0], prepared.clause_cuts)
         clause_start = prepared.clause_cuts[index - 1] if index else 0
         start = max(clause_start, span[0] - _CONTEXT_WINDOW)
-        return start < span[0] and bool(self._completed_re.search(prepared.norm.text, start, span[0]))
+        return start < span[0] and bool(
+            self._completed_re.search(prepared.norm.text, start, span[0])
+        )
 
     def _accepted_spans(self, prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
         spans = [span for span in self._spans(prepared, ids) if not self._rejected(prepared, span)]
