@@ -280,11 +280,14 @@ def test_classify_fallback_yields_to_named_cause(classifier: Classifier) -> None
 
 
 def test_classify_uses_given_codebook() -> None:
-    text = default_codebook_text().replace("'\\blangkah ketujuh\\b'", "'\\blangkah tujuh\\b'")
+    text = default_codebook_text().replace(
+        "  '\\berror\\b',", "  '\\berror\\b', '\\bngadat\\b',", 1
+    )
     book = parse_codebook(text)
     classifier = Classifier(book)
     assert classifier.codebook is book
-    assert classifier.classify("error terus").categories == ("server_error",)
+    assert classifier.classify("ngadat terus").categories == ("server_error",)
+    assert Classifier().classify("ngadat terus").categories == ()
 
 
 def default_codebook_text() -> str:
