@@ -16,12 +16,11 @@ comment names it.
 from __future__ import annotations
 
 import bisect
+import importlib
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from re import _constants as _sre
-from re import _parser as _sre_parser
 from typing import Any
 
 import pandas as pd
@@ -32,6 +31,12 @@ from netno.normalize import MatchText
 __all__ = ["Evidence", "Coding", "Classifier"]
 
 _LOGGER = logging.getLogger(__name__)
+
+# The regular expression parser of CPython 3.11+ (private, but stable across 3.11-3.13);
+# the gate reads literal words from parsed patterns. Imported by name because the
+# stubs do not declare it.
+_sre_parser: Any = importlib.import_module("re._parser")
+_sre: Any = importlib.import_module("re._constants")
 
 _PROGRESS_EVERY = 2000
 _CONTEXT_WINDOW = 48  # characters of normalised text read before a match for negation
