@@ -331,11 +331,19 @@ class Classifier:
             intent = "lainnya"
 
         found: dict[str, _Span] = dict(strong)
-        if intent in ("keluhan", "pertanyaan"):
+        if mentioned:
+            # A neutral mention is tagged in a question, or in a complaint when a
+            # problem is stated in its sentence ("sering maintenance"); a mention
+            # beside an unrelated complaint is left for a human to check.
+            cuts = prepared.sentence_cuts
+            problem_sentences = {
+                _segment(start, cuts) for start, _ in complaint_spans + list(strong.values())
+            }
             for code, span in mentioned.items():
-                found.setdefault(code, span)
-        elif mentioned:
-            uncertain.update(mentioned)
+                if intent == "pertanyaan" or _segment(span[0], cuts) in problem_sentences:
+                    found.setdefault(code, span)
+                else:
+                    uncertain.add(code)
         for code, span in fallback.items():
             if not any(other in found for other in self._yield_to[code]):
                 found.setdefault(code, span)
