@@ -179,6 +179,8 @@ class _Gate:
         self._by_prefix: dict[str, set[int]] = {}
         self._longest = 0
         self._word_conditions: dict[str, frozenset[int]] = {}
+        self._patterns_of: dict[int, list[int]] = {}  # condition id -> pattern ids
+        self._always: set[int] = set()  # patterns with no readable first word
 
     def add(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
         ids = []
@@ -193,6 +195,10 @@ class _Gate:
                     self._by_prefix.setdefault(word, set()).add(condition)
                     self._longest = max(self._longest, len(word))
             self._requires.append(frozenset(conditions))
+            for condition in conditions:
+                self._patterns_of.setdefault(condition, []).append(ident)
+            if not conditions:
+                self._always.add(ident)
             ids.append(ident)
         return tuple(ids)
 
@@ -209,7 +215,11 @@ class _Gate:
                 found = frozenset(collected)
                 cache[word] = found
             met |= found
-        return {ident for ident, required in enumerate(self._requires) if required <= met}
+        requires = self._requires
+        candidates = set(self._always)
+        for condition in met:
+            candidates.update(self._patterns_of[condition])
+        return {ident for ident in candidates if requires[ident] <= met}
 
 
 def _word_conditions(pattern: str) -> list[set[str]]:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from typing import NamedTuple
 
 from indoNLP.preprocessing import SLANG_DATA
@@ -288,16 +289,14 @@ class MatchText:
         if self._chunks is None:
             mapped = normalize_with_map(self.original)
             return [mapped.original_span(start, end) for start, end in spans]
-        starts: list[int] = []
-        origins: list[tuple[int, int]] = []
-        position = 0
-        offset = 0
-        for chunk in self._chunks:
-            for normalized, begin, end, _kind in _chunk_pieces(chunk):
-                starts.append(position)
-                origins.append((offset + begin, offset + end))
-                position += len(normalized) + 1
-            offset += len(chunk)
+        offsets = list(accumulate(map(len, self._chunks), initial=0))
+        origins = [
+            (offsets[index] + begin, offsets[index] + end)
+            for index, chunk in enumerate(self._chunks)
+            for _normalized, begin, end, _kind in _chunk_pieces(chunk)
+        ]
+        lengths = [len(piece[0]) + 1 for chunk in self._chunks for piece in _chunk_pieces(chunk)]
+        starts = list(accumulate(lengths, initial=0))[:-1]
         if not origins:
             return [(0, 0) for _ in spans]
         result = []
