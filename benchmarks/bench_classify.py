@@ -4,8 +4,8 @@ Usage: python benchmarks/bench_classify.py REVIEWS.csv [--column text] [--repeat
 
 Each run reads the CSV with pandas, builds a fresh Classifier (empty caches) and
 codes every row with ``code_frame``. The best run is reported, because other load
-on the machine only ever slows a run down; the CPU time of the process is shown
-beside the wall-clock time because it is less disturbed by other processes.
+on the machine only ever slows a run down. The CPU time of the process is shown
+beside the wall-clock time because other processes disturb it less.
 """
 
 from __future__ import annotations

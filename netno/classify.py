@@ -3,7 +3,7 @@
 The rules run on the normalised text (``netno.normalize``) and every code carries the
 span of the original text that decided it. A match is dropped when a negation sits
 right before it ("tidak ada error"), when it is hypothetical ("takut nanti
-kadaluwarsa"), or when a reassurance resolves it ("sekarang sudah lancar"); such
+kadaluwarsa"), or when a reassurance resolves it ("sekarang sudah lancar"). Such
 codes, and codes found only by a weak cue, are listed as ``uncertain`` for a human
 to check.
 
@@ -40,7 +40,6 @@ _sre: Any = importlib.import_module("re._constants")
 
 _PROGRESS_EVERY = 2000
 _CONTEXT_WINDOW = 48  # characters of normalised text read before a match for negation
-_CLAUSE_PUNCT = frozenset(",.!?;")
 _SENTENCE_PUNCT = frozenset(".!?;")
 # Words never contain these characters, so each one in normalised text is a token.
 _PUNCT_RE = re.compile(r"[.,!?;]")
@@ -128,7 +127,7 @@ def _first_words(items: list[tuple[Any, Any]], index: int = 0) -> set[str] | Non
             return None
         run = "".join(chars)
         if position < len(items) and items[position] == (_sre.LITERAL, ord(" ")):
-            return {run + " "}  # a whole word: the trailing space asks for an exact match
+            return {run + " "}  # a whole word: the trailing space requires an exact match
         if position < len(items) and items[position][0] is not _sre.LITERAL:
             # The word may go on in a group that the parser factored out of an
             # alternation ("s(?:usah|ulit)"); a longer prefix skips more texts.
@@ -167,9 +166,10 @@ def _first_words(items: list[tuple[Any, Any]], index: int = 0) -> set[str] | Non
 class _Gate:
     """Register patterns and tell, per text, which of them can possibly match.
 
-    A pattern is tried only when a word of the normalised text starts with one of
-    the literal first words of the pattern; this skips most patterns of most
-    comments without changing any result.
+    A pattern is tried only when, for each word position the gate can read, a word
+    of the normalised text starts with one of the pattern's literal words there.
+    This skips most patterns of most comments. NOTE: a match that starts inside a
+    token (after an apostrophe, as in "syukur'a") is not seen by the gate.
     """
 
     def __init__(self) -> None:

@@ -47,8 +47,8 @@ _TOKEN_RE = re.compile(
     r"|(?P<mention>@[\w.]+)"
     r"|" + _PLAIN_TOKENS
 )
-# Most comments hold no URL, e-mail or mention; the e-mail branch backtracks over
-# every word, so such texts use the plain pattern (about twice as fast).
+# Most comments contain no URL, e-mail address or mention. Such texts skip the
+# e-mail branch, which backtracks over every word.
 _PLAIN_TOKEN_RE = re.compile(_PLAIN_TOKENS)
 _LINK_HINT_RE = re.compile(r"@|https?:|www\.", re.IGNORECASE)
 
@@ -263,7 +263,7 @@ def normalize(text: str) -> str:
 class MatchText:
     """Normalised text built for pattern matching, mapping spans back only on request.
 
-    It holds the same ``text`` as ``normalize`` but, unlike ``normalize_with_map``,
+    It contains the same ``text`` as ``normalize`` but, unlike ``normalize_with_map``,
     computes original offsets only in ``original_spans``; this keeps coding large
     exports fast when most spans are never shown.
     """
