@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "netno.evaluate",
     "netno.auth",
 )
+COMMAND_MODULES = ("netno.evaluate",)
 
 
 class CommandError(Exception):

@@ -29,7 +29,7 @@ DEFAULT_CODEBOOK = "codebook.toml"
 
 
 class CodebookError(ValueError):
-    """The codebook file is malformed; the message names the entry and the fix."""
+    """The codebook file is malformed; the message (Indonesian) names the entry and the fix."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,7 @@ class Category:
     ``patterns`` report the problem; ``mentions`` name the topic neutrally and tag it
     only in a complaint or a question; ``weak`` never tag but mark the code uncertain;
     ``fallback`` tag only when no category of ``yield_to`` was found; a match that
-    overlaps an ``exclude`` match is dropped. ``triggers`` are words, one of which
-    must occur in the normalised text before any pattern is tried.
+    overlaps an ``exclude`` match is dropped.
     """
 
     code: str
@@ -73,13 +72,16 @@ class Category:
     weak: tuple[re.Pattern[str], ...] = ()
     fallback: tuple[re.Pattern[str], ...] = ()
     yield_to: tuple[str, ...] = ()
-    triggers: tuple[str, ...] = ()
     steps_unless: tuple[str, ...] = ()  # stated steps that replace the implied ones
 
 
 @dataclass(frozen=True)
 class Step:
-    """One journey step: ``patterns`` mark it in any complaint, ``mentions`` only next to a problem."""
+    """One journey step.
+
+    ``patterns`` mark the step in any complaint; ``mentions`` mark it only when a
+    problem word or a category sits in the same sentence.
+    """
 
     code: str
     label: str
@@ -96,6 +98,8 @@ class Context:
 
     negation_before: tuple[re.Pattern[str], ...] = ()
     reassurance: tuple[re.Pattern[str], ...] = ()
+    resolution: tuple[re.Pattern[str], ...] = ()
+    completed_before: tuple[re.Pattern[str], ...] = ()
     contrast: tuple[re.Pattern[str], ...] = ()
     hypothetical_before: tuple[re.Pattern[str], ...] = ()
 
@@ -141,8 +145,8 @@ def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
         if name not in macros:
             known = ", ".join(sorted(macros)) or "none"
             raise CodebookError(
-                f"{where}: pattern {pattern!r} uses unknown macro {{{name}}}; "
-                f"define it under [macros] (known: {known})"
+                f"{where}: pola {pattern!r} memakai makro {{{name}}} yang tidak dikenal; "
+                f"definisikan di [macros] (yang ada: {known})"
             )
         return macros[name]
 
@@ -155,19 +159,19 @@ def _compile(
     if patterns is None:
         return ()
     if isinstance(patterns, str) or not isinstance(patterns, list):
-        raise CodebookError(f"{where}: expected a list of regular expressions, got {patterns!r}")
+        raise CodebookError(f"{where}: harus berupa daftar regex, bukan {patterns!r}")
     compiled = []
     for pattern in patterns:
         if not isinstance(pattern, str) or not pattern.strip():
             raise CodebookError(
-                f"{where}: each pattern must be a non-empty string, got {pattern!r}"
+                f"{where}: setiap pola harus teks yang tidak kosong, bukan {pattern!r}"
             )
         expanded = _expand(pattern, macros or {}, where)
         try:
             compiled.append(re.compile(expanded))
         except re.error as error:
             raise CodebookError(
-                f"{where}: pattern {pattern!r} does not compile ({error}); fix the regular expression"
+                f"{where}: pola {pattern!r} bukan regex yang valid ({error}); perbaiki polanya"
             ) from error
     return tuple(compiled)
 
@@ -175,17 +179,19 @@ def _compile(
 def _require(entry: dict[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise CodebookError(f"{where}: missing or empty field {key!r}")
+        raise CodebookError(f"{where}: kolom {key!r} tidak ada atau kosong; isi kolom itu")
     return value.strip()
 
 
 def _entries(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
     entries = data.get(table)
     if not isinstance(entries, list) or not entries:
-        raise CodebookError(f"codebook: the [[{table}]] list is missing or empty")
+        raise CodebookError(
+            f"codebook: daftar [[{table}]] tidak ada atau kosong; tambahkan minimal satu entri"
+        )
     for position, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            raise CodebookError(f"codebook: [[{table}]] entry {position} is not a table")
+            raise CodebookError(f"codebook: entri [[{table}]] ke-{position} bukan tabel TOML")
     return entries
 
 
@@ -193,7 +199,7 @@ def _check_unique(codes: list[str], table: str) -> None:
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            raise CodebookError(f"{table} {code!r}: duplicate code; every code must be unique")
+            raise CodebookError(f"{table} {code!r}: kode ganda; setiap kode harus unik")
         seen.add(code)
 
 
@@ -203,35 +209,45 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(
         isinstance(item, str) and item.strip() for item in value
     ):
-        raise CodebookError(f"{where}: expected a list of non-empty strings, got {value!r}")
+        raise CodebookError(f"{where}: harus berupa daftar teks yang tidak kosong, bukan {value!r}")
     return tuple(item.strip() for item in value)
 
 
 def _parse_macros(data: dict[str, Any]) -> dict[str, str]:
     macros = data.get("macros", {})
     if not isinstance(macros, dict):
-        raise CodebookError(f"codebook: [macros] must be a table of NAME = 'regex', got {macros!r}")
+        raise CodebookError(f"codebook: [macros] harus tabel NAMA = 'regex', bukan {macros!r}")
     for name, value in macros.items():
         if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
-            raise CodebookError(f"macro {name!r}: names are upper case letters, digits and _")
+            raise CodebookError(f"makro {name!r}: nama makro hanya huruf besar, angka dan _")
         if not isinstance(value, str) or not value:
-            raise CodebookError(f"macro {name!r}: expected a non-empty regular expression")
+            raise CodebookError(f"makro {name!r}: isinya harus regex yang tidak kosong")
         try:
             re.compile(value)
         except re.error as error:
-            raise CodebookError(f"macro {name!r}: {value!r} does not compile ({error})") from error
+            raise CodebookError(
+                f"makro {name!r}: {value!r} bukan regex yang valid ({error}); perbaiki makronya"
+            ) from error
     return dict(macros)
 
 
 def _parse_context(data: dict[str, Any], macros: dict[str, str]) -> Context:
     table = data.get("context", {})
     if not isinstance(table, dict):
-        raise CodebookError(f"codebook: [context] must be a table, got {table!r}")
-    known = {"negation_before", "reassurance", "contrast", "hypothetical_before"}
+        raise CodebookError(f"codebook: [context] harus berupa tabel, bukan {table!r}")
+    known = {
+        "negation_before",
+        "reassurance",
+        "resolution",
+        "contrast",
+        "hypothetical_before",
+        "completed_before",
+    }
     unknown = set(table) - known
     if unknown:
         raise CodebookError(
-            f"context: unknown key(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(known))}"
+            f"context: kunci {', '.join(sorted(unknown))} tidak dikenal; "
+            f"gunakan {', '.join(sorted(known))}"
         )
     return Context(**{key: _compile(table.get(key, []), f"context {key}", macros) for key in known})
 
@@ -247,7 +263,7 @@ def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise CodebookError(f"{source}: invalid TOML ({error})") from error
+        raise CodebookError(f"{source}: TOML tidak valid ({error}); perbaiki sintaksnya") from error
 
     macros = _parse_macros(data)
     context = _parse_context(data, macros)
@@ -255,17 +271,17 @@ def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
     themes = {}
     for entry in _entries(data, "themes"):
         code = _require(entry, "code", "theme")
-        where = f"theme {code!r}"
+        where = f"tema {code!r}"
         themes[code] = Theme(code, _require(entry, "label", where), entry.get("description", ""))
-    _check_unique([_require(e, "code", "theme") for e in data["themes"]], "theme")
+    _check_unique([_require(e, "code", "theme") for e in data["themes"]], "tema")
 
     stages = {}
     for order, entry in enumerate(_entries(data, "stages")):
         code = _require(entry, "code", "stage")
-        where = f"stage {code!r}"
+        where = f"tahap {code!r}"
         weight = entry.get("weight", 1.0)
         if not isinstance(weight, int | float) or weight < 0:
-            raise CodebookError(f"{where}: weight must be a number of 0 or more, got {weight!r}")
+            raise CodebookError(f"{where}: weight harus angka 0 atau lebih, bukan {weight!r}")
         stages[code] = Stage(
             code,
             _require(entry, "label", where),
@@ -273,12 +289,12 @@ def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
             order,
             float(weight),
         )
-    _check_unique([_require(e, "code", "stage") for e in data["stages"]], "stage")
+    _check_unique([_require(e, "code", "stage") for e in data["stages"]], "tahap")
 
     steps = {}
     for order, entry in enumerate(_entries(data, "steps")):
         code = _require(entry, "code", "step")
-        where = f"step {code!r}"
+        where = f"langkah {code!r}"
         steps[code] = Step(
             code,
             _require(entry, "label", where),
@@ -288,10 +304,10 @@ def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
             _compile(entry.get("exclude", []), f"{where} exclude", macros),
             _compile(entry.get("mentions", []), f"{where} mentions", macros),
         )
-    _check_unique([_require(e, "code", "step") for e in data["steps"]], "step")
+    _check_unique([_require(e, "code", "step") for e in data["steps"]], "langkah")
 
     category_codes = [_require(e, "code", "category") for e in _entries(data, "categories")]
-    _check_unique(category_codes, "category")
+    _check_unique(category_codes, "kategori")
     categories = {}
     for entry in data["categories"]:
         code = _require(entry, "code", "category")
@@ -313,7 +329,8 @@ def parse_codebook(text: str, *, source: str = "codebook") -> Codebook:
     missing = {"keluhan", "pertanyaan", "apresiasi", "lainnya"} - set(intents)
     if missing:
         raise CodebookError(
-            f"codebook: intent(s) {', '.join(sorted(missing))} missing; the classifier needs all four"
+            f"codebook: intent {', '.join(sorted(missing))} tidak ada; "
+            "pengklasifikasi butuh keempatnya"
         )
 
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
@@ -351,35 +368,37 @@ def _parse_category(
     category_codes: list[str],
     macros: dict[str, str],
 ) -> Category:
-    where = f"category {code!r}"
+    where = f"kategori {code!r}"
     theme = _require(entry, "theme", where)
     if theme not in themes:
-        raise CodebookError(f"{where}: unknown theme {theme!r}; use one of {', '.join(themes)}")
+        raise CodebookError(
+            f"{where}: tema {theme!r} tidak dikenal; gunakan salah satu dari {', '.join(themes)}"
+        )
     stage = _require(entry, "stage", where)
     if stage not in stages:
-        raise CodebookError(f"{where}: unknown stage {stage!r}; use one of {', '.join(stages)}")
+        raise CodebookError(
+            f"{where}: tahap {stage!r} tidak dikenal; gunakan salah satu dari {', '.join(stages)}"
+        )
     for key in ("steps", "steps_unless"):
         for step in _string_list(entry.get(key), f"{where} {key}"):
             if step not in steps:
                 raise CodebookError(
-                    f"{where}: unknown step {step!r} in {key}; use one of {', '.join(steps)}"
+                    f"{where}: langkah {step!r} di {key} tidak dikenal; "
+                    f"gunakan salah satu dari {', '.join(steps)}"
                 )
     yield_to = _string_list(entry.get("yield_to"), f"{where} yield_to")
     for other in yield_to:
         if other not in category_codes or other == code:
             raise CodebookError(
-                f"{where}: yield_to names {other!r}, which is not another category of this codebook"
+                f"{where}: yield_to menyebut {other!r}, yang bukan kategori lain di codebook ini"
             )
 
     patterns = _compile(entry.get("patterns"), f"{where} patterns", macros)
     if not patterns:
-        raise CodebookError(f"{where}: needs at least one pattern")
+        raise CodebookError(f"{where}: butuh minimal satu pola di patterns")
     fallback = _compile(entry.get("fallback", []), f"{where} fallback", macros)
     if fallback and not yield_to:
-        raise CodebookError(f"{where}: fallback patterns need a yield_to list of categories")
-    triggers = tuple(
-        word.lower() for word in _string_list(entry.get("triggers"), f"{where} triggers")
-    )
+        raise CodebookError(f"{where}: pola fallback butuh daftar kategori yield_to")
     return Category(
         code=code,
         label=_require(entry, "label", where),
@@ -395,7 +414,6 @@ def _parse_category(
         weak=_compile(entry.get("weak", []), f"{where} weak", macros),
         fallback=fallback,
         yield_to=yield_to,
-        triggers=triggers,
         steps_unless=_string_list(entry.get("steps_unless"), f"{where} steps_unless"),
     )
 
@@ -412,7 +430,9 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
-        raise CodebookError(f"{path}: cannot read the codebook ({error.strerror})") from error
+        raise CodebookError(
+            f"{path}: codebook tidak bisa dibaca ({error.strerror}); periksa path-nya"
+        ) from error
     return parse_codebook(text, source=str(path))
 
 

@@ -91,7 +91,8 @@ def _gold_row(row: dict[str, Any], where: str, codebook: Codebook) -> GoldCommen
     intent = row["intent"]
     if intent not in codebook.intents:
         raise GoldError(
-            f"{where}: intent {intent!r} tidak dikenal; gunakan salah satu dari {', '.join(codebook.intents)}"
+            f"{where}: intent {intent!r} tidak dikenal; "
+            f"gunakan salah satu dari {', '.join(codebook.intents)}"
         )
     return GoldComment(str(row["id"]), row["text"], codes["categories"], codes["steps"], intent)
 

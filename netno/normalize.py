@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
+from typing import NamedTuple
 
 from indoNLP.preprocessing import SLANG_DATA
 
@@ -17,6 +19,7 @@ __all__ = [
     "normalize",
     "normalize_with_map",
     "normalize_word",
+    "MatchText",
 ]
 
 # Order matters: URLs, e-mail addresses and @mentions are matched first so that
@@ -26,11 +29,8 @@ _EMOJI_CHAR = (
     r"\u3030\u303D\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]"
 )
 _EMOJI_MODIFIERS = r"(?:\uFE0F|[\U0001F3FB-\U0001F3FF])*"
-_TOKEN_RE = re.compile(
-    r"(?P<url>(?:https?://|www\.)\S+)"
-    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
-    r"|(?P<mention>@[\w.]+)"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)(?P<redup>2(?!\d))?"
+_PLAIN_TOKENS = (
+    r"(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)(?P<redup>2(?!\d))?"
     r"|(?P<number>\d+(?:[.,:]\d+)*)"
     r"|(?P<emoji>"
     + _EMOJI_CHAR
@@ -41,14 +41,24 @@ _TOKEN_RE = re.compile(
     + r")*)"
     r"|(?P<punct>[?!.,;])"
 )
+_TOKEN_RE = re.compile(
+    r"(?P<url>(?:https?://|www\.)\S+)"
+    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<mention>@[\w.]+)"
+    r"|" + _PLAIN_TOKENS
+)
+# Most comments contain no URL, e-mail address or mention. Such texts skip the
+# e-mail branch, which backtracks over every word.
+_PLAIN_TOKEN_RE = re.compile(_PLAIN_TOKENS)
+_LINK_HINT_RE = re.compile(r"@|https?:|www\.", re.IGNORECASE)
 
+_DROPPED_KINDS = frozenset(("url", "email", "mention"))
 _ENGGAK_RE = re.compile(r"\benggak\b")
 _ELONGATION_RE = re.compile(r"([^\W\d_])\1{2,}")
 _DOUBLE_RE = re.compile(r"([^\W\d_])\1")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One normalised token and the span of the original text it came from."""
 
     text: str
@@ -131,7 +141,10 @@ def normalize_word(word: str) -> str:
     when nothing applies.
     """
     slang, vocabulary = _lexicon()
-    lowered = word.lower().replace("’", "'")
+    # A superscript two marks reduplication as "2" does ("abal²" = "abal-abal").
+    lowered = word.lower().replace("’", "'").rstrip("²³")
+    if not lowered:
+        return ""
     if lowered in slang:
         return slang[lowered]
     if lowered in vocabulary:
@@ -149,8 +162,9 @@ def normalize_word(word: str) -> str:
     if single != collapsed and (single in vocabulary or single in slang):
         return slang.get(single, single)
 
-    # "aplikasinya" -> "aplikasi": the clitic is dropped only from a known base word.
-    for suffix in ("nya", "ny"):
+    # "aplikasinya" -> "aplikasi", "membayarpun" -> "membayar": a clitic is dropped
+    # only from a known base word.
+    for suffix in ("nya", "ny", "pun", "lah"):
         if collapsed.endswith(suffix) and len(collapsed) - len(suffix) >= 3:
             base = collapsed[: -len(suffix)]
             if base in slang:
@@ -160,22 +174,64 @@ def normalize_word(word: str) -> str:
     return collapsed
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into normalised tokens; URLs, e-mail addresses and @mentions are dropped."""
+# Chunks of word characters or single other characters; each chunk is split and
+# normalised once (cached), so a comment costs one findall plus dictionary lookups.
+_CHUNK_RE = re.compile(r"\w+|[^\w\s]")
+# The same chunks plus the whitespace between them, so that chunk lengths add up to
+# original offsets without a match object per token.
+_COVER_RE = re.compile(r"\s+|\w+|[^\w\s]")
+_Piece = tuple[str, int, int, str]
+
+
+@lru_cache(maxsize=200_000)
+def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
+    """Return the normalised tokens of one chunk with offsets relative to the chunk."""
+    pieces: list[_Piece] = []
+    for match in _PLAIN_TOKEN_RE.finditer(chunk):
+        kind = match.lastgroup
+        start, end = match.span()
+        if kind == "word" or kind == "redup":
+            normalized = normalize_word(match.group("word"))
+            if normalized:
+                pieces.append((normalized, start, end, "word"))
+        else:
+            pieces.append((match.group().lower(), start, end, kind or "punct"))
+    return tuple(pieces)
+
+
+def _tokenize_with_links(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
-        if kind == "redup":
-            kind = "word"
-        if kind in ("url", "email", "mention"):
+        if kind in _DROPPED_KINDS:
             continue
-        if kind == "word":
+        start, end = match.span()
+        if kind == "word" or kind == "redup":
             normalized = normalize_word(match.group("word"))
-            if not normalized:
-                continue
-            tokens.append(Token(normalized, match.start(), match.end(), "word"))
+            if normalized:
+                tokens.append(Token(normalized, start, end, "word"))
         else:
-            tokens.append(Token(match.group().lower(), match.start(), match.end(), kind or "punct"))
+            tokens.append(Token(match.group().lower(), start, end, kind or "punct"))
+    return tokens
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into normalised tokens; URLs, e-mail addresses and @mentions are dropped.
+
+    Characters other than letters, digits, emoji and ``? ! . , ;`` are dropped, so
+    "ke-7" gives the tokens "ke" and "7".
+    """
+    if _LINK_HINT_RE.search(text):
+        return _tokenize_with_links(text)
+    tokens: list[Token] = []
+    append = tokens.append
+    find = text.find
+    position = 0
+    for chunk in _CHUNK_RE.findall(text):
+        start = find(chunk, position)
+        position = start + len(chunk)
+        for normalized, offset, end, kind in _chunk_pieces(chunk):
+            append(Token(normalized, start + offset, start + end, kind))
     return tokens
 
 
@@ -189,7 +245,7 @@ def normalize_with_map(text: str) -> NormalizedText:
         position += len(token.text) + 1
     return NormalizedText(
         original=text,
-        text=" ".join(token.text for token in tokens),
+        text=" ".join([token.text for token in tokens]),
         tokens=tuple(tokens),
         token_starts=tuple(starts),
     )
@@ -197,4 +253,55 @@ def normalize_with_map(text: str) -> NormalizedText:
 
 def normalize(text: str) -> str:
     """Return the normalised form of ``text``: lower case, slang and misspellings replaced."""
-    return " ".join(token.text for token in tokenize(text))
+    if _LINK_HINT_RE.search(text):
+        return " ".join([token.text for token in _tokenize_with_links(text)])
+    return " ".join(
+        [piece[0] for chunk in _CHUNK_RE.findall(text) for piece in _chunk_pieces(chunk)]
+    )
+
+
+class MatchText:
+    """Normalised text built for pattern matching, mapping spans back only on request.
+
+    It contains the same ``text`` as ``normalize`` but, unlike ``normalize_with_map``,
+    computes original offsets only in ``original_spans``; this keeps coding large
+    exports fast when most spans are never shown.
+    """
+
+    __slots__ = ("original", "text", "_chunks")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        if _LINK_HINT_RE.search(original):
+            self._chunks: list[str] | None = None
+            self.text = normalize(original)
+        else:
+            self._chunks = _COVER_RE.findall(original)
+            self.text = " ".join(
+                [piece[0] for chunk in self._chunks for piece in _chunk_pieces(chunk)]
+            )
+
+    def original_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Map ``[start, end)`` spans of ``text`` to spans of the original text.
+
+        Each result covers every original token that the normalised span touches.
+        """
+        if self._chunks is None:
+            mapped = normalize_with_map(self.original)
+            return [mapped.original_span(start, end) for start, end in spans]
+        offsets = list(accumulate(map(len, self._chunks), initial=0))
+        origins = [
+            (offsets[index] + begin, offsets[index] + end)
+            for index, chunk in enumerate(self._chunks)
+            for _normalized, begin, end, _kind in _chunk_pieces(chunk)
+        ]
+        lengths = [len(piece[0]) + 1 for chunk in self._chunks for piece in _chunk_pieces(chunk)]
+        starts = list(accumulate(lengths, initial=0))[:-1]
+        if not origins:
+            return [(0, 0) for _ in spans]
+        result = []
+        for start, end in spans:
+            first = max(bisect.bisect_right(starts, start) - 1, 0)
+            last = max(bisect.bisect_left(starts, end) - 1, first)
+            result.append((origins[first][0], origins[last][1]))
+        return result

@@ -1,0 +1,350 @@
+"""Regression tables for the rule classifier: every category, step and intent."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from netno.classify import Classifier, Coding, Evidence
+from netno.codebook import default_codebook, parse_codebook
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier()
+
+
+# Each category: phrasings that must tag it, then phrasings that must not.
+CATEGORY_HITS = [
+    ("kuota", "kuota di kantor dekat rumah penuh terus tiap hari"),
+    ("kuota", "Kuotanya udah habis padahal baru jam 8 pagi"),
+    ("kuota", "sebulan nyoba gak pernah dapet jadwal sama sekali"),
+    ("kuota", "tanggalnya merah semua, kapan dibuka lagi?"),
+    ("kuota", "tidak ada jadwal yang bisa dipilih di kanim manapun"),
+    ("kuota", "antrian online dari minggu lalu tak tembus tembus"),
+    ("kuota", "kuotanya diborong calo ya?"),
+    ("kuota", "kapan kuota bulan depan dibuka kak?"),
+    ("server_error", "mau lanjut malah muncul eror terus"),
+    ("server_error", "servernya down lagi dari pagi"),
+    ("server_error", "sistem sedang gangguan katanya"),
+    ("server_error", "muncul tulisan terjadi kesalahan, coba lagi"),
+    ("server_error", "tolong perbaiki servernya, susah masuk"),
+    ("status_pembayaran", "udah bayar lewat mbanking tapi statusnya masih menunggu pembayaran"),
+    ("status_pembayaran", "pembayaran saya belum terverifikasi padahal saldo sudah terpotong"),
+    ("status_pembayaran", "saldo kepotong tapi di aplikasi belum lunas"),
+    ("status_pembayaran", "sudah transfer sebelum batas waktu tapi status jadi kadaluarsa"),
+    ("request_timeout", "request time out mulu"),
+    ("request_timeout", "RTO terus min"),
+    ("request_timeout", "selalu timeout pas isi data"),
+    ("request_timeout", "Request timed out, please try again"),
+    ("kadaluwarsa", "permohonan saya kedaluwarsa padahal kode billing belum keluar"),
+    ("kadaluwarsa", "belum sempat bayar sudah expired"),
+    ("kadaluwarsa", "waktu pembayarannya terlalu singkat, cuma 30 menit"),
+    ("langkah_7", "mentok di langkah ke-7 terus"),
+    ("langkah_7", "step 7 gak bisa lanjut"),
+    ("langkah_7", "selalu gagal di tahap ketujuh"),
+    ("loading", "loadingnya lama bgt"),
+    ("loading", "aplikasi lemottt parah"),
+    ("loading", "muter muter terus gak kelar"),
+    ("loading", "sering ngelag pas pilih tanggal"),
+    ("loading", "stuck di halaman awal"),
+    ("loading", "aplikasinya tidak merespon sama sekali"),
+    ("download_pdf", "bukti pendaftaran gak bisa di download"),
+    ("download_pdf", "surat pengantar tidak bisa dicetak"),
+    ("download_pdf", "gagal unduh pdf nya"),
+    ("kode_billing", "kode billing gak muncul muncul"),
+    ("kode_billing", "nunggu kode biling 3 jam"),
+    ("kode_billing", "kode billingnya telat keluar"),
+    ("kode_billing", "kode billing invalid waktu dibayar di teller"),
+    ("force_closed", "baru dibuka langsung force close"),
+    ("force_closed", "aplikasinya keluar sendiri terus"),
+    ("force_closed", "sering crash di hp saya"),
+    ("force_closed", "aplikasi tidak bisa dibuka sama sekali"),
+    ("force_closed", "suka logout sendiri"),
+    ("maintenance", "maintenance terus tiap mau daftar"),
+    ("maintenance", "lagi maintenance pas jam kerja, parah"),
+    ("maintenance", "sampai kapan maintenance?"),
+    ("maintenance", "aplikasi sedang dalam perbaikan terus"),
+    ("reapply", "tidak bisa mengajukan ulang karena permohonan sebelumnya"),
+    ("reapply", "NIK saya masih terdaftar di permohonan lama"),
+    ("reapply", "gak bisa daftar lagi setelah kadaluarsa"),
+    ("kode_otp", "otp nya ga masuk2"),
+    ("kode_otp", "kode verifikasi tidak terkirim ke email"),
+    ("kode_otp", "kode OTP selalu dibilang tidak valid"),
+    ("kode_otp", "sudah nunggu lama tapi belum dapat kode otp"),
+    ("reschedule", "tidak bisa reschedule jadwal"),
+    ("reschedule", "gagal ganti jadwal kedatangan"),
+    ("reschedule", "tanggal baru hasil reschedule tidak muncul di pdf"),
+]
+
+CATEGORY_MISSES = [
+    ("kuota", "kuota internet saya habis gara gara aplikasi ini"),
+    ("kuota", "harus beli kuota lagi buat buka aplikasinya"),
+    ("kuota", "tanggalnya kosong tapi tidak bisa diklik"),
+    ("server_error", "aplikasinya lancar tanpa error sama sekali"),
+    ("server_error", "tidak ada error lagi sekarang"),
+    ("status_pembayaran", "pembayarannya mudah lewat mbanking"),
+    ("status_pembayaran", "sudah bayar dan langsung terkonfirmasi"),
+    ("request_timeout", "waktunya cuma 30 detik keburu time out, kodenya belum masuk"),
+    ("kadaluwarsa", "paspor saya sudah kadaluarsa jadi mau perpanjang"),
+    ("kadaluwarsa", "kode otp nya kadaluarsa duluan"),
+    ("kadaluwarsa", "takut nanti permohonan saya kadaluwarsa"),
+    ("langkah_7", "saya sudah sampai langkah 3"),
+    ("loading", "petugas di kantor lambat melayani"),
+    ("loading", "aplikasinya tidak lemot kok"),
+    ("download_pdf", "tidak bisa download aplikasinya di play store"),
+    ("download_pdf", "surat pengantar sudah dicetak, lancar"),
+    ("kode_billing", "setelah kode billing keluar langsung bayar saja"),
+    ("force_closed", "pdf nya tidak bisa dibuka"),
+    ("force_closed", "tidak bisa dibuka karena maintenance terus"),
+    ("maintenance", "alhamdulillah sudah selesai maintenance sekarang lancar"),
+    ("reapply", "mau daftar ulang paspor anak saya"),
+    ("kode_otp", "kode otp sudah masuk, mantap"),
+    ("reschedule", "reschedule nya gampang banget"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), CATEGORY_HITS)
+def test_classify_category_hits(classifier: Classifier, code: str, text: str) -> None:
+    assert code in classifier.classify(text).categories
+
+
+@pytest.mark.parametrize(("code", "text"), CATEGORY_MISSES)
+def test_classify_category_misses(classifier: Classifier, code: str, text: str) -> None:
+    assert code not in classifier.classify(text).categories
+
+
+def test_classify_every_category_has_cases() -> None:
+    codes = set(default_codebook().categories)
+    assert {code for code, _ in CATEGORY_HITS} == codes
+    assert {code for code, _ in CATEGORY_MISSES} == codes
+
+
+STEP_HITS = [
+    ("buka_aplikasi", "aplikasi tidak bisa dibuka dari kemarin"),
+    ("buka_aplikasi", "susah install aplikasinya, selalu gagal"),
+    ("login", "pas mau login selalu error"),
+    ("login", "susah masuk terus"),
+    ("login", "lupa kata sandi tapi resetnya gagal"),
+    ("registrasi", "daftar akun gagal terus"),
+    ("registrasi", "otp nya ga masuk2"),
+    ("registrasi", "emailnya dibilang tidak valid terus"),
+    ("isi_formulir", "waktu upload ktp selalu gagal"),
+    ("isi_formulir", "data yang sudah diisi hilang semua"),
+    ("pilih_jadwal", "kuota penuh terus"),
+    ("pilih_jadwal", "tidak bisa memilih tanggal kedatangan"),
+    ("pilih_jadwal", "lokasi kanim tidak bisa diganti"),
+    ("submit_permohonan", "tidak bisa submit permohonan"),
+    ("submit_permohonan", "RTO mulu pas mau mengajukan"),
+    ("pembayaran", "kode billing gak muncul muncul"),
+    ("pembayaran", "waktu mau bayar malah error"),
+    ("unduh_pdf", "bukti pendaftaran gak bisa di download"),
+    ("unduh_pdf", "gagal cetak surat pengantar"),
+]
+
+STEP_MISSES = [
+    ("buka_aplikasi", "sudah uninstall install ulang tetap time out"),
+    ("login", "mau masuk kantor imigrasi antrinya panjang"),
+    ("login", "login lancar, terima kasih"),
+    ("registrasi", "tidak bisa daftar"),
+    ("isi_formulir", "sudah isi data, pas pilih tanggal malah penuh"),
+    ("pilih_jadwal", "jadwal wawancara saya besok, mantap"),
+    ("submit_permohonan", "pengajuannya gampang"),
+    ("pembayaran", "pembayarannya mudah"),
+    ("pembayaran", "download bukti pembayaran gagal"),
+    ("unduh_pdf", "ukuran pdf lampiran berapa ya?"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), STEP_HITS)
+def test_classify_step_hits(classifier: Classifier, code: str, text: str) -> None:
+    assert code in classifier.classify(text).steps
+
+
+@pytest.mark.parametrize(("code", "text"), STEP_MISSES)
+def test_classify_step_misses(classifier: Classifier, code: str, text: str) -> None:
+    assert code not in classifier.classify(text).steps
+
+
+def test_classify_every_step_has_cases() -> None:
+    codes = set(default_codebook().steps)
+    assert {code for code, _ in STEP_HITS} == codes
+    assert {code for code, _ in STEP_MISSES} == codes
+
+
+def test_classify_otp_at_login_replaces_registration(classifier: Classifier) -> None:
+    coding = classifier.classify("login gagal karena kode otp tidak masuk")
+    assert "kode_otp" in coding.categories
+    assert "login" in coding.steps
+    assert "registrasi" not in coding.steps
+
+
+INTENTS = [
+    ("keluhan", "aplikasi jelek"),
+    ("keluhan", "gak bisa login dari kemarin"),
+    ("keluhan", "bagus sih tapi sering error"),
+    ("keluhan", "bukannya mempermudah malah mempersulit"),
+    ("keluhan", "semua kuota penuh atau aplikasinya error?"),
+    ("keluhan", "Maintenance terus ya?"),
+    ("keluhan", "👎👎"),
+    ("pertanyaan", "kuota kapan dibuka kak?"),
+    ("pertanyaan", "bagaimana cara ganti nomor hp di akun?"),
+    ("pertanyaan", "mau tanya, syarat perpanjangan apa saja"),
+    ("apresiasi", "mantap, sangat membantu"),
+    ("apresiasi", "pembayarannya mudah, terima kasih"),
+    ("apresiasi", "alhamdulillah lancar"),
+    ("apresiasi", "👍"),
+    ("apresiasi", "bagus, saran tambahkan fitur chat"),
+    ("lainnya", "halo selamat pagi"),
+    ("lainnya", "😂😂"),
+    ("lainnya", "asdfgh"),
+]
+
+
+@pytest.mark.parametrize(("intent", "text"), INTENTS)
+def test_classify_intent(classifier: Classifier, intent: str, text: str) -> None:
+    assert classifier.classify(text).intent == intent
+
+
+def test_classify_every_intent_has_cases() -> None:
+    assert {intent for intent, _ in INTENTS} == set(default_codebook().intents)
+
+
+def test_classify_plain_question_keeps_category(classifier: Classifier) -> None:
+    coding = classifier.classify("sampai kapan maintenance?")
+    assert coding.intent == "pertanyaan"
+    assert coding.categories == ("maintenance",)
+
+
+def test_classify_several_problems(classifier: Classifier) -> None:
+    coding = classifier.classify("server eror terus, akhirnya permohonan kadaluwarsa")
+    assert set(coding.categories) == {"server_error", "kadaluwarsa"}
+    assert set(coding.themes) == {"aksesibilitas", "pengajuan"}
+    assert coding.stages == ("interact", "transact")
+
+
+def test_classify_positive_mention_gets_nothing(classifier: Classifier) -> None:
+    coding = classifier.classify("pembayarannya mudah dan cepat")
+    assert coding.categories == ()
+    assert coding.steps == ()
+    assert coding.intent == "apresiasi"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "🙏🙏🙏", "?!", "12345"])
+def test_classify_contentless_text(classifier: Classifier, text: str) -> None:
+    coding = classifier.classify(text)
+    assert coding.categories == ()
+    assert coding.intent in ("lainnya", "apresiasi", "pertanyaan")
+
+
+def test_classify_praise_emoji_is_apresiasi(classifier: Classifier) -> None:
+    assert classifier.classify("🙏🙏🙏").intent == "apresiasi"
+
+
+def test_classify_evidence_points_into_original(classifier: Classifier) -> None:
+    text = "Udh 3x coba, OTP-nya GAK MASUK2 😡 trus RTO"
+    coding = classifier.classify(text)
+    assert isinstance(coding, Coding)
+    by_code = {e.code: e for e in coding.evidence if e.field == "category"}
+    assert set(by_code) == {"kode_otp", "request_timeout"}
+    for evidence in coding.evidence:
+        assert isinstance(evidence, Evidence)
+        assert text[evidence.start : evidence.end] == evidence.text
+    assert by_code["request_timeout"].text == "RTO"
+    assert by_code["kode_otp"].text.startswith("OTP")
+
+
+def test_classify_negated_match_is_uncertain(classifier: Classifier) -> None:
+    coding = classifier.classify("sudah tidak error lagi, mantap")
+    assert "server_error" not in coding.categories
+    assert "server_error" in coding.uncertain
+
+
+def test_classify_weak_cue_is_uncertain(classifier: Classifier) -> None:
+    coding = classifier.classify("aplikasinya banyak bug")
+    assert "server_error" not in coding.categories
+    assert "server_error" in coding.uncertain
+
+
+def test_classify_resolution_cancels_earlier_problem(classifier: Classifier) -> None:
+    resolved = classifier.classify("kemarin loading terus, sekarang sudah lancar")
+    contrasted = classifier.classify("sekarang sudah lancar tapi masih loading terus")
+    assert "loading" not in resolved.categories
+    assert "loading" in contrasted.categories
+
+
+def test_classify_fallback_yields_to_named_cause(classifier: Classifier) -> None:
+    assert classifier.classify("tidak bisa dibuka").categories == ("force_closed",)
+    named = classifier.classify("tidak bisa dibuka, loading terus")
+    assert named.categories == ("loading",)
+
+
+def test_classify_uses_given_codebook() -> None:
+    text = default_codebook_text().replace(
+        "  '\\berror\\b',", "  '\\berror\\b', '\\bngadat\\b',", 1
+    )
+    book = parse_codebook(text)
+    classifier = Classifier(book)
+    assert classifier.codebook is book
+    assert classifier.classify("ngadat terus").categories == ("server_error",)
+    assert Classifier().classify("ngadat terus").categories == ()
+
+
+def default_codebook_text() -> str:
+    from importlib import resources
+
+    return resources.files("netno").joinpath("codebook.toml").read_text(encoding="utf-8")
+
+
+def test_code_frame_adds_columns(classifier: Classifier) -> None:
+    frame = pd.DataFrame(
+        {
+            "text": ["kuota penuh terus", "mantap", None, "kuota penuh terus"],
+            "likes": [1, 2, 3, 4],
+        }
+    )
+    coded = classifier.code_frame(frame)
+
+    assert list(frame.columns) == ["text", "likes"]
+    for column in (
+        "categories",
+        "themes",
+        "stages",
+        "steps",
+        "intent",
+        "evidence",
+        "uncertain",
+        "codebook_version",
+    ):
+        assert column in coded.columns
+    assert coded.loc[0, "categories"] == ["kuota"]
+    assert coded.loc[0, "steps"] == ["pilih_jadwal"]
+    assert coded.loc[1, "intent"] == "apresiasi"
+    assert coded.loc[2, "categories"] == []
+    assert coded.loc[2, "intent"] == "lainnya"
+    assert coded.loc[0, "evidence"][0]["code"] == "kuota"
+    assert set(coded.loc[0, "evidence"][0]) == {"field", "code", "start", "end", "text"}
+    assert (coded["codebook_version"] == classifier.codebook.version).all()
+
+
+def test_code_frame_rows_do_not_share_lists(classifier: Classifier) -> None:
+    coded = classifier.code_frame(pd.DataFrame({"text": ["lemot", "lemot"]}))
+    coded.loc[0, "categories"].append("changed")
+    assert coded.loc[1, "categories"] == ["loading"]
+
+
+def test_code_frame_reports_progress(classifier: Classifier) -> None:
+    frame = pd.DataFrame({"text": [f"komentar nomor {i}" for i in range(4500)]})
+    calls: list[tuple[int, int]] = []
+    classifier.code_frame(frame, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(2000, 4500), (4000, 4500), (4500, 4500)]
+
+
+def test_code_frame_custom_text_column(classifier: Classifier) -> None:
+    coded = classifier.code_frame(pd.DataFrame({"isi": ["maintenance terus"]}), text_column="isi")
+    assert coded.loc[0, "categories"] == ["maintenance"]
+
+
+def test_code_frame_missing_column(classifier: Classifier) -> None:
+    with pytest.raises(KeyError, match="komentar"):
+        classifier.code_frame(pd.DataFrame({"text": ["x"]}), text_column="komentar")

@@ -1,0 +1,145 @@
+"""Tests for normalising informal Indonesian comment text."""
+
+from __future__ import annotations
+
+import pytest
+
+from netno.normalize import (
+    MatchText,
+    Token,
+    normalize,
+    normalize_with_map,
+    normalize_word,
+    tokenize,
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "standard"),
+    [
+        ("ga", "tidak"),
+        ("gak", "tidak"),
+        ("gk", "tidak"),
+        ("nggak", "tidak"),
+        ("gabisa", "tidak bisa"),
+        ("udh", "sudah"),
+        ("blm", "belum"),
+        ("tdk", "tidak"),
+        ("bs", "bisa"),
+        ("sy", "saya"),
+        ("gmn", "bagaimana"),
+        ("knp", "kenapa"),
+        ("yg", "yang"),
+        ("dgn", "dengan"),
+        ("Gaada", "tidak ada"),
+    ],
+)
+def test_normalize_word_slang(word: str, standard: str) -> None:
+    assert normalize_word(word) == standard
+
+
+@pytest.mark.parametrize(
+    ("word", "standard"),
+    [
+        ("eror", "error"),
+        ("erorr", "error"),
+        ("kadaluarsa", "kadaluwarsa"),
+        ("kedaluwarsa", "kadaluwarsa"),
+        ("biling", "billing"),
+        ("otpnya", "otp"),
+        ("Kouta", "kuota"),
+        ("maintanance", "maintenance"),
+        ("requeat", "request"),
+        ("dowload", "download"),
+    ],
+)
+def test_normalize_word_category_misspellings(word: str, standard: str) -> None:
+    assert normalize_word(word) == standard
+
+
+@pytest.mark.parametrize(
+    ("word", "standard"),
+    [
+        ("lemottt", "lemot"),
+        ("Lemooooooottt", "lemot"),
+        ("terussss", "terus"),
+        ("LOADINGGG", "loading"),
+    ],
+)
+def test_normalize_word_elongation(word: str, standard: str) -> None:
+    assert normalize_word(word) == standard
+
+
+def test_normalize_word_keeps_domain_words() -> None:
+    assert normalize_word("apk") == "aplikasi"
+    assert normalize_word("kuota") == "kuota"
+    assert normalize_word("in") == "in"
+    assert normalize_word("kk") == "kk"
+
+
+def test_normalize_reduplication() -> None:
+    assert normalize("masuk2") == "masuk"
+    assert normalize("gak bisa²") == "tidak bisa"
+    assert normalize("dikirim-kirim") == "dikirim kirim"
+
+
+def test_normalize_clitic_written_apart() -> None:
+    assert normalize("otp nya ga masuk2") == "otp tidak masuk"
+    assert normalize("kode billing nya lama") == "kode billing lama"
+
+
+def test_normalize_drops_urls_and_mentions() -> None:
+    text = "cek https://contoh.go.id/x dan www.contoh.id @admin_kanim, email a.b@contoh.id"
+    assert normalize(text) == "cek dan , email"
+
+
+def test_normalize_keeps_numbers_of_steps() -> None:
+    assert normalize("Langkah 7") == "langkah 7"
+    assert normalize("step ke-7") == "step ke 7"
+    assert normalize("langkah7") == "langkah 7"
+
+
+def test_normalize_keeps_emoji_and_clause_punctuation() -> None:
+    assert normalize("Mantap👍, lanjut!") == "mantap 👍 , lanjut !"
+    assert normalize('(apa) "ini" - ya?') == "apa ini ya ?"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n", "🙏", "---"])
+def test_normalize_contentless_text(text: str) -> None:
+    assert normalize(text) == normalize(text).strip()
+    assert normalize_with_map(text).text == normalize(text)
+
+
+def test_tokenize_spans_point_into_original() -> None:
+    text = "Gak  bisa LOGIN😡, otpnya?"
+    tokens = tokenize(text)
+    assert [token.text for token in tokens] == ["tidak", "bisa", "login", "😡", ",", "otp", "?"]
+    assert all(isinstance(token, Token) for token in tokens)
+    assert [token.kind for token in tokens][3:5] == ["emoji", "punct"]
+    assert [text[token.start : token.end] for token in tokens][:3] == ["Gak", "bisa", "LOGIN"]
+    assert text[tokens[5].start : tokens[5].end] == "otpnya"
+
+
+def test_normalize_with_map_original_span() -> None:
+    text = "Aplikasi lemottt bgt, otp nya GK masuk2"
+    mapped = normalize_with_map(text)
+    assert mapped.text == "aplikasi lemot banget , otp tidak masuk"
+    start = mapped.text.index("tidak masuk")
+    begin, end = mapped.original_span(start, start + len("tidak masuk"))
+    assert text[begin:end] == "GK masuk2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aplikasi lemottt bgt, otp nya GK masuk2",
+        "cek https://contoh.go.id @admin eror terus",
+        "   Langkah ke-7 😡😡 stuck!!!",
+    ],
+)
+def test_match_text_agrees_with_map(text: str) -> None:
+    fast = MatchText(text)
+    mapped = normalize_with_map(text)
+    assert fast.text == mapped.text == normalize(text)
+    spans = [(index, index + 3) for index in range(0, max(len(fast.text) - 3, 1), 4)]
+    assert fast.original_spans(spans) == [mapped.original_span(*span) for span in spans]
