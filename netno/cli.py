@@ -19,7 +19,6 @@ COMMAND_MODULES = (
     "netno.evaluate",
     "netno.auth",
 )
-COMMAND_MODULES = ("netno.evaluate",)
 
 
 class CommandError(Exception):
