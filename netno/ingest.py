@@ -94,6 +94,14 @@ class IngestError(ValueError):
     """An uploaded file cannot be read; the message (Indonesian) names the problem and the fix."""
 
 
+class TextColumnError(IngestError):
+    """No column of the file looks like comment text; ``columns`` lists the columns found."""
+
+    def __init__(self, message: str, *, columns: list[str]) -> None:
+        super().__init__(message)
+        self.columns = columns
+
+
 @dataclass(frozen=True)
 class SkippedRow:
     """A source row that produced no comment, with the reason in Indonesian."""
@@ -827,9 +835,10 @@ def _guess_columns(
         if best is not None and scores[best] >= 5:
             roles["text"] = [best]
     if not roles["text"]:
-        raise IngestError(
+        raise TextColumnError(
             f"Kolom teks komentar tidak ditemukan di '{filename}'. Kolom yang ada: "
-            f"{_columns_list(top_level)}. Pilih kolom yang berisi teks komentar secara manual."
+            f"{_columns_list(top_level)}. Pilih kolom yang berisi teks komentar secara manual.",
+            columns=list(top_level),
         )
 
     date_by_name = bool(roles["date"])

@@ -13,7 +13,7 @@ import pandas as pd
 
 from netno.classify import Classifier
 from netno.cli import CommandError
-from netno.ingest import IngestError, read_path
+from netno.ingest import IngestError, IngestResult, TextColumnError, read_path
 from netno.pipeline import code_export, import_bytes, recode_store
 from netno.privacy import neutralize_frame
 from netno.store import Store, StoreError
@@ -39,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     classify.add_argument(
         "--codebook", type=Path, help="file codebook TOML lain (bawaan: netno/codebook.toml)"
     )
+    add_column_arguments(classify)
     classify.set_defaults(handler=run_classify)
 
     importer = subparsers.add_parser(
@@ -53,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="simpan nama pengguna apa adanya (bawaan: diganti nama samaran)",
     )
+    add_column_arguments(importer)
     importer.set_defaults(handler=run_import)
 
     recode = subparsers.add_parser(
@@ -61,6 +63,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     recode.add_argument("--db", help="URL basis data (bawaan: data/netno.sqlite)")
     recode.add_argument("--codebook", type=Path, help="file codebook TOML lain")
     recode.set_defaults(handler=run_recode)
+
+
+def add_column_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--text-column`` and ``--date-column`` for sheets the reader cannot recognise."""
+    parser.add_argument(
+        "--text-column", help="nama kolom teks komentar, bila tidak terdeteksi otomatis"
+    )
+    parser.add_argument("--date-column", help="nama kolom tanggal, bila tidak terdeteksi otomatis")
+
+
+def read_export(
+    path: Path, *, text_column: str | None = None, date_column: str | None = None
+) -> IngestResult:
+    """Read an export for a command, refusing a guessed text column the user did not confirm.
+
+    Raises:
+        CommandError: the file cannot be read, or its text column is only a guess.
+    """
+    try:
+        result = read_path(path, text_column=text_column, date_column=date_column)
+    except TextColumnError as error:
+        raise CommandError(
+            f"{path}: kolom teks komentar tidak ditemukan (kolom yang ada: "
+            f"{', '.join(error.columns)}). Sebutkan kolomnya dengan --text-column NAMA."
+        ) from error
+    except IngestError as error:
+        raise CommandError(f"{path}: {error}") from error
+    if text_column is None and not result.columns.confident:
+        raise CommandError(
+            f"{path}: kolom teks komentar tidak bisa dipastikan (tebakan: "
+            f"{result.columns.text!r}; kolom yang ada: {', '.join(result.columns.candidates)}). "
+            "Sebutkan kolomnya dengan --text-column NAMA."
+        )
+    return result
 
 
 def _classifier(path: Path | None) -> Classifier:
@@ -126,10 +162,9 @@ def run_classify(arguments: argparse.Namespace) -> int:
     classifier = _classifier(arguments.codebook)
 
     started = time.perf_counter()
-    try:
-        ingest = read_path(arguments.input)
-    except IngestError as error:
-        raise CommandError(f"{arguments.input}: {error}") from error
+    ingest = read_export(
+        arguments.input, text_column=arguments.text_column, date_column=arguments.date_column
+    )
     export = code_export(ingest, file_name=arguments.input.name, classifier=classifier)
     table = classification_table(export.coded)
     try:
@@ -174,6 +209,8 @@ def run_import(arguments: argparse.Namespace) -> int:
                 uploaded_by=arguments.user,
                 classifier=classifier,
                 keep_usernames=arguments.keep_usernames,
+                text_column=arguments.text_column,
+                date_column=arguments.date_column,
             )
         except (IngestError, StoreError) as error:
             print(f"{path}: {error} Tidak ada yang disimpan dari file ini.")

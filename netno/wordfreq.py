@@ -965,45 +965,17 @@ def table_to_xlsx_bytes(
 
 # --- Command line ------------------------------------------------------------------
 
-_TEXT_COLUMNS = ("text", "content", "Comment")
 _OUTPUT_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 
 
-def _read_input(path: str) -> pd.Series:
-    """Read the comment texts of a CSV, XLSX or JSONL file.
+def _read_input(arguments: argparse.Namespace) -> pd.Series:
+    """Read the comment texts of an export file with the same reader as ``classify``."""
+    from netno.pipeline_cli import read_export
 
-    TODO: switch to ``netno.ingest.read_path(path).comments`` once ingest is merged.
-    """
-    from netno.cli import CommandError
-
-    file_path = Path(path)
-    suffix = file_path.suffix.lower()
-    if not file_path.is_file():
-        raise CommandError(f"Berkas masukan {path!r} tidak ditemukan: periksa nama dan lokasinya.")
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(file_path, sep=None, engine="python", encoding="utf-8-sig")
-        elif suffix == ".xlsx":
-            frame = pd.read_excel(file_path, engine="openpyxl")
-        elif suffix == ".jsonl":
-            frame = pd.read_json(file_path, lines=True)
-        else:
-            raise CommandError(
-                f"Jenis berkas {suffix or '(tanpa akhiran)'!r} tidak didukung: "
-                "gunakan berkas .csv, .xlsx atau .jsonl."
-            )
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise CommandError(
-            f"Berkas {path!r} tidak dapat dibaca ({error}): simpan ulang sebagai CSV UTF-8, "
-            "XLSX atau JSONL."
-        ) from error
-    for column in _TEXT_COLUMNS:
-        if column in frame.columns:
-            return frame[column].astype("string").fillna("")
-    raise CommandError(
-        f"Berkas {path!r} tidak memiliki kolom teks: beri nama kolom komentar "
-        f"salah satu dari {', '.join(_TEXT_COLUMNS)}."
+    result = read_export(
+        Path(arguments.input), text_column=arguments.text_column, date_column=None
     )
+    return result.comments["text"]
 
 
 def _write_output(table: pd.DataFrame, path: str, query: WordQuery) -> None:
@@ -1036,7 +1008,7 @@ def _run_words(arguments: argparse.Namespace) -> int:
     except WordFrequencyError as error:
         raise CommandError(str(error)) from error
 
-    texts = _read_input(arguments.input)
+    texts = _read_input(arguments)
     result = word_frequency(texts, query)
     table = result.terms[list(TERM_COLUMNS)]
     try:
@@ -1058,7 +1030,12 @@ def register(subparsers: Any) -> None:
         description="Hitung frekuensi kata atau frasa dalam komentar, seperti kueri "
         "frekuensi kata NVivo, dengan kata henti dan penggabungan ejaan bahasa Indonesia.",
     )
-    parser.add_argument("input", metavar="MASUKAN", help="berkas komentar .csv, .xlsx atau .jsonl")
+    parser.add_argument(
+        "input", metavar="MASUKAN", help="file ekspor komentar (CSV, XLSX, JSON atau JSONL)"
+    )
+    parser.add_argument(
+        "--text-column", help="nama kolom teks komentar, bila tidak terdeteksi otomatis"
+    )
     parser.add_argument("-o", "--output", required=True, metavar="KELUARAN",
                         help="berkas hasil .csv, .xlsx atau .jsonl")
     parser.add_argument("--top", type=int, default=100,

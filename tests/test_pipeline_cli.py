@@ -119,3 +119,22 @@ def test_recode_prints_count(export_path, sqlite_url, capsys) -> None:
 
     assert code == 0
     assert "3 komentar dikodekan ulang" in capsys.readouterr().out
+
+
+def test_classify_guessed_column_needs_confirmation(tmp_path, capsys) -> None:
+    path = tmp_path / "lembar.csv"
+    path.write_text(
+        "nomor,catatan\n1,aplikasi keluar sendiri terus tiap dibuka dari kemarin\n"
+        "2,kode otp tidak pernah masuk ke hp saya sudah coba lima kali\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "hasil.jsonl"
+
+    refused = main(["classify", str(path), "-o", str(output)])
+    message = capsys.readouterr().err
+    accepted = main(["classify", str(path), "-o", str(output), "--text-column", "catatan"])
+
+    assert refused == 2
+    assert "--text-column" in message
+    assert accepted == 0
+    assert output.read_text(encoding="utf-8").count("\n") == 2

@@ -540,7 +540,7 @@ def test_cli_words_missing_text_column_exit_2(tmp_path, capsys):
 
     assert code == 2
     message = capsys.readouterr().err
-    assert "tidak memiliki kolom teks" in message
+    assert "--text-column" in message
     assert message.count("\n") == 1
 
 
