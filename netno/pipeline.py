@@ -113,11 +113,12 @@ def import_bytes(
     classifier: Classifier | None = None,
     keep_usernames: bool = False,
     progress: Progress | None = None,
-    **columns: str | None,
+    text_column: str | None = None,
+    date_column: str | None = None,
 ) -> BatchSummary:
     """Read, protect, code and store one uploaded file; nothing is stored when any step fails.
 
-    ``columns`` may name ``text_column``, ``date_column``, ``id_column`` and ``author_column``.
+    ``text_column`` and ``date_column`` override the columns the reader detects.
 
     Raises:
         netno.ingest.IngestError: the file cannot be read as comments.
@@ -129,7 +130,13 @@ def import_bytes(
         if progress is not None:
             progress("baca", done, total)
 
-    ingest = read_comments(data, file_name, progress=reading_progress, **columns)
+    ingest = read_comments(
+        data,
+        file_name,
+        progress=reading_progress,
+        text_column=text_column,
+        date_column=date_column,
+    )
     export = code_export(
         ingest,
         file_name=file_name,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from netno.store import Store
 
 from netno.auth import AuthError, Credentials, load_credentials, staff_without_login
 from netno.codebook import Codebook, default_codebook
@@ -22,6 +21,7 @@ from netno.sharing import (
     notice_text,
     shared_rules,
 )
+from netno.store import Store
 from netno.summary import Filters, apply_filters, months_in
 
 _LOGGER = logging.getLogger(__name__)
