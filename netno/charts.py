@@ -45,8 +45,10 @@ def hierarchy_treemap(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         textinfo="label+value",
         root_color="#EEF2F8",
     )
+    themes = counts.groupby("theme_label")["count"].sum().sort_values(ascending=False)
+    takeaway = f"Tema dengan kendala terbanyak: {themes.index[0]}."
     figure.update_layout(
-        title="Hierarki kendala: tema → kategori → langkah",
+        title=f"Hierarki kendala: tema → kategori → langkah<br><sup>{takeaway}</sup>",
         margin={"t": 50, "l": 10, "r": 10, "b": 10},
         height=620,
     )
@@ -96,8 +98,14 @@ def stage_category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         labels={"count": "Jumlah komentar", "label": "Kategori", "stage_label": "Tahap"},
         text="count",
     )
+    top = counts.sort_values("count", ascending=False).iloc[0]
+    takeaway = (
+        f"Kategori terbanyak: {top['label']} di tahap {top['stage_label']}."
+        if top["count"]
+        else "Belum ada komentar berkategori."
+    )
     figure.update_layout(
-        title="Kategori kendala di setiap tahap",
+        title=f"Kategori kendala di setiap tahap<br><sup>{takeaway}</sup>",
         height=120 + 32 * len(counts),
         yaxis={"categoryorder": "array", "categoryarray": list(counts["label"])},
     )
@@ -105,10 +113,10 @@ def stage_category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
 
 
 def category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
-    """Draw comment counts per category, largest first."""
-    counts = category_counts(coded, codebook).sort_values("count")
+    """Draw comment counts per category, largest first, with a one-line takeaway."""
+    counts = category_counts(coded, codebook)
     figure = px.bar(
-        counts,
+        counts.sort_values("count"),
         x="count",
         y="label",
         color="theme_label",
@@ -117,5 +125,18 @@ def category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         labels={"count": "Jumlah komentar", "label": "Kategori", "theme_label": "Tema"},
         text="count",
     )
-    figure.update_layout(title="Jumlah komentar per kategori kendala", height=560)
+    top = counts.iloc[0] if len(counts) else None
+    takeaway = (
+        f"Terbanyak: {top['label']} ({top['count']} komentar, {top['share']:.0%} dari yang "
+        "berkategori)."
+        if top is not None and top["count"]
+        else "Belum ada komentar berkategori."
+    )
+    figure.update_layout(
+        title=f"Jumlah komentar per kategori kendala<br><sup>{takeaway}</sup>",
+        height=560,
+        # One trace per theme would otherwise group the bars by theme, not by count.
+        yaxis={"categoryorder": "total ascending"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": -0.25},
+    )
     return figure

@@ -23,7 +23,7 @@ second.metric("Keluhan", numbers["complaints"])
 third.metric("Berkategori", f"{numbers['coded_share']:.0%}")
 fourth.metric("Kendala terbanyak", numbers["top_category"] or "-")
 
-st.plotly_chart(category_bar(coded, book), use_container_width=True)
+st.plotly_chart(category_bar(coded, book), width="stretch")
 
 spikes = latest_spikes(coded)
 if spikes.empty:

@@ -16,7 +16,7 @@ st.caption(
 book = codebook()
 coded = filtered_comments()
 event = st.plotly_chart(
-    hierarchy_treemap(coded, book), use_container_width=True, on_select="rerun", key="hk_treemap"
+    hierarchy_treemap(coded, book), width="stretch", on_select="rerun", key="hk_treemap"
 )
 
 st.subheader("Komentar di balik kotak")

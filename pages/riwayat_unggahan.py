@@ -17,7 +17,7 @@ store = get_store()
 batches = store.batches()
 st.subheader("Batch yang tersimpan")
 if batches:
-    st.dataframe(batch_rows(batches), hide_index=True, use_container_width=True)
+    st.dataframe(batch_rows(batches), hide_index=True, width="stretch")
 else:
     st.info("Belum ada batch tersimpan.")
 
@@ -97,4 +97,4 @@ if restore_file is not None:
                 right.success("Basis data dipulihkan dari file cadangan.")
 
 st.subheader("Log perubahan")
-st.dataframe(store.audit_log(limit=100), hide_index=True, use_container_width=True)
+st.dataframe(store.audit_log(limit=100), hide_index=True, width="stretch")

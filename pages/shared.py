@@ -154,6 +154,7 @@ def sidebar_filters(coded: pd.DataFrame) -> Filters:
         format_func=lambda code: book.themes[code].label,
         key="theme",
         bind="query-params",
+        placeholder="Semua tema",
     )
     stages = sidebar.multiselect(
         "Tahap kematangan",
@@ -161,6 +162,7 @@ def sidebar_filters(coded: pd.DataFrame) -> Filters:
         format_func=lambda code: book.stages[code].label,
         key="stage",
         bind="query-params",
+        placeholder="Semua tahap",
     )
     categories = sidebar.multiselect(
         "Kategori",
@@ -168,6 +170,7 @@ def sidebar_filters(coded: pd.DataFrame) -> Filters:
         format_func=lambda code: book.categories[code].label,
         key="category",
         bind="query-params",
+        placeholder="Semua kategori",
     )
     intents = sidebar.multiselect(
         "Maksud komentar",
@@ -175,6 +178,7 @@ def sidebar_filters(coded: pd.DataFrame) -> Filters:
         format_func=lambda code: book.intents[code].label,
         key="intent",
         bind="query-params",
+        placeholder="Semua maksud",
     )
     return Filters(
         start_month=start_month,
@@ -250,7 +254,9 @@ def navigation_pages(pages: dict[str, list]) -> dict[str, list]:
     if presentation_mode():
         menu.pop(STAFF_SECTION, None)
         return menu
-    menu.setdefault(STAFF_SECTION, []).append(st.Page(LOGIN_PAGE, title="Masuk staf", icon="🔑"))
+    menu.setdefault(STAFF_SECTION, []).append(
+        st.Page(LOGIN_PAGE, title="Masuk staf", icon=":material/key:")
+    )
     return menu
 
 
@@ -297,7 +303,7 @@ def _report_invalid_params(page_path: str) -> None:
     for item in result.rejected:
         if item.value is None or item.name == MODE_PARAM:
             st.query_params.pop(item.name, None)
-    st.info(notice_text(result.rejected), icon="🔗")
+    st.info(notice_text(result.rejected), icon=":material/link:")
 
 
 def _link_rules():
@@ -370,7 +376,7 @@ def share_link(page_path: str) -> str:
 
 def share_box(page_path: str) -> None:
     """Draw the *Bagikan* box in the sidebar: the link to this view, ready to copy."""
-    with st.sidebar.expander("🔗 Bagikan tampilan ini"):
+    with st.sidebar.expander("Bagikan tampilan ini", icon=":material/share:"):
         st.caption(
             "Salin tautan ini: halaman dan filter yang sedang dipilih ikut terbawa. "
             "Tambahkan ?mode=presentasi untuk tampilan rapat."
@@ -387,7 +393,7 @@ def _login_status() -> None:
         st.sidebar.warning(
             "Mode tanpa login: belum ada akun staf, jadi tindakan staf terbuka hanya dari "
             "komputer ini. Lihat docs/sharing.md untuk membuat akun.",
-            icon="🔓",
+            icon=":material/lock_open:",
         )
 
 
@@ -399,5 +405,5 @@ def require_staff(what: str = "mengubah data") -> None:
         st.info(f"Mode presentasi hanya untuk melihat: {what} tidak tersedia.")
     else:
         st.warning(f"Hanya staf yang boleh {what}. Masuk dulu di halaman Masuk staf.")
-        st.page_link(LOGIN_PAGE, label="Masuk staf", icon="🔑")
+        st.page_link(LOGIN_PAGE, label="Masuk staf", icon=":material/key:")
     st.stop()

@@ -20,5 +20,5 @@ for column, row in zip(columns, stage_counts(coded, book).itertuples(), strict=T
     column.metric(row.label, row.count)
     column.caption(row.description)
 
-st.plotly_chart(stage_bar(coded, book), use_container_width=True)
-st.plotly_chart(stage_category_bar(coded, book), use_container_width=True)
+st.plotly_chart(stage_bar(coded, book), width="stretch")
+st.plotly_chart(stage_category_bar(coded, book), width="stretch")

@@ -36,7 +36,7 @@ normalize = right.toggle("Sebagai persentase dari semua komentar", key="tr_norma
 labels = code_labels(book, field)
 st.plotly_chart(
     trend_figure(coded, field=field, labels=labels, kind=kind, normalize=normalize),
-    use_container_width=True,
+    width="stretch",
 )
 
 month = st.selectbox("Bandingkan bulan", options=list(reversed(months_in(coded))), key="tr_month")
@@ -44,7 +44,7 @@ st.subheader(f"{month} dibanding bulan sebelumnya")
 st.dataframe(
     month_over_month_rows(month_over_month(coded, field=field, month=month), labels),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 flagged = flagged_spikes(coded, field=field)

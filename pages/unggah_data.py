@@ -59,7 +59,7 @@ date_column = right.selectbox(
     index=date_options.index(guess.date) if guess.date in date_options else 0,
     key="ud_date_column",
 )
-st.dataframe(detected.frame.head(10), hide_index=True, use_container_width=True)
+st.dataframe(detected.frame.head(10), hide_index=True, width="stretch")
 
 keep_usernames = st.checkbox(
     "Simpan nama pengguna asli (bawaan: diganti nama samaran yang tetap)",

@@ -15,6 +15,6 @@ def comment_table(coded: pd.DataFrame, *, key: str | None = None) -> None:
         st.info("Tidak ada komentar untuk pilihan ini.")
         return
     table = comment_rows(coded, codebook(), limit=MAX_ROWS_SHOWN)
-    st.dataframe(table, hide_index=True, use_container_width=True, key=key)
+    st.dataframe(table, hide_index=True, width="stretch", key=key)
     if len(coded) > MAX_ROWS_SHOWN:
         st.caption(f"Menampilkan {MAX_ROWS_SHOWN} komentar terbaru dari {len(coded)}.")
