@@ -16,6 +16,7 @@ from netno.charts_words import (
     terms_bar_chart,
     word_cloud_png,
 )
+from netno.markup import escape_markdown
 from netno.wordfreq import (
     GROUPINGS,
     MAX_TOP,
@@ -156,7 +157,7 @@ try:
         min_phrase_count=int(min_phrase_count),
     )
 except WordFrequencyError as error:
-    st.error(str(error))
+    st.error(escape_markdown(error))
     st.stop()
 
 if comments.empty:
@@ -242,7 +243,7 @@ else:
         frame_a, frame_b = split_periods(comments, period_a, period_b)
         comparison = compare_periods(frame_a, frame_b, query, min_count=int(min_count))
     except WordFrequencyError as error:
-        st.warning(str(error))
+        st.warning(escape_markdown(error))
     else:
         label_a = f"{period_a[0]}–{period_a[1]}" if period_a[0] != period_a[1] else period_a[0]
         label_b = f"{period_b[0]}–{period_b[1]}" if period_b[0] != period_b[1] else period_b[0]
@@ -270,7 +271,7 @@ if is_staff():
                     "removed": sorted(parse_word_list(removed_text, name="Pengecualian")),
                 }
             except WordFrequencyError as error:
-                st.error(str(error))
+                st.error(escape_markdown(error))
             else:
                 store.set_setting(STOP_WORDS_SETTING, new_edits, actor="staf")
                 _LOGGER.info("stop-word edits saved: %s", new_edits)

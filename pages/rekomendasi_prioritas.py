@@ -8,6 +8,7 @@ import streamlit as st
 
 from netno import charts_priority
 from netno.codebook import default_codebook
+from netno.markup import escape_markdown
 from netno.priority import (
     ACTION_STATUSES,
     PriorityError,
@@ -47,7 +48,7 @@ if coded.empty:
 try:
     weights = load_weights(store)
 except PriorityError as error:
-    st.warning(f"{error} Bobot bawaan dipakai.")
+    st.warning(f"{escape_markdown(error)} Bobot bawaan dipakai.")
     weights = PriorityWeights()
 
 months = available_months(coded)
@@ -97,7 +98,10 @@ for recommendation in build_recommendations(
             effect = action_effect(history, recommendation.category, saved["action_date"])
             st.info(effect["message"])
         if saved.get("note"):
-            st.caption(f"Catatan: {saved['note']} ({saved.get('updated_by', '-')})")
+            st.caption(
+                f"Catatan: {escape_markdown(saved['note'])} "
+                f"({escape_markdown(saved.get('updated_by', '-'))})"
+            )
 
         if is_staff():
             with st.form(f"prioritas_form_{recommendation.category}"):
@@ -122,7 +126,7 @@ for recommendation in build_recommendations(
                             codebook=codebook,
                         )
                     except PriorityError as error:
-                        st.error(str(error))
+                        st.error(escape_markdown(error))
                     else:
                         st.success("Status tersimpan.")
                         st.rerun()
@@ -187,7 +191,7 @@ if st.button("Siapkan laporan", key="prioritas_siapkan"):
             report_bytes(data, "html"),
         )
     except (PriorityError, ReportError) as error:
-        st.error(str(error))
+        st.error(escape_markdown(error))
 if "prioritas_laporan" in st.session_state:
     xlsx, page = st.session_state["prioritas_laporan"]
     st.download_button(

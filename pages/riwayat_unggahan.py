@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from netno.markup import escape_markdown
 from netno.pipeline import recode_store
 from netno.store import StoreError
 from netno.summary import batch_rows
@@ -92,7 +93,7 @@ if restore_file is not None:
             try:
                 store.restore(path, actor=current_user())
             except StoreError as error:
-                right.error(f"{error} Isi basis data tidak berubah.")
+                right.error(f"{escape_markdown(error)} Isi basis data tidak berubah.")
             else:
                 right.success("Basis data dipulihkan dari file cadangan.")
 

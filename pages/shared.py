@@ -11,6 +11,7 @@ import streamlit as st
 
 from netno.auth import AuthError, Credentials, load_credentials, staff_without_login
 from netno.codebook import Codebook, default_codebook
+from netno.markup import escape_markdown
 from netno.pipeline import load_demo
 from netno.sharing import (
     MODE_PARAM,
@@ -303,7 +304,7 @@ def _report_invalid_params(page_path: str) -> None:
     for item in result.rejected:
         if item.value is None or item.name == MODE_PARAM:
             st.query_params.pop(item.name, None)
-    st.info(notice_text(result.rejected), icon=":material/link:")
+    st.info(escape_markdown(notice_text(result.rejected)), icon=":material/link:")
 
 
 def _link_rules():

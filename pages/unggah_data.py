@@ -3,6 +3,7 @@
 import streamlit as st
 
 from netno.ingest import IngestError, preview
+from netno.markup import escape_markdown
 from netno.pipeline import import_bytes
 from netno.store import StoreError
 from pages.shared import codebook, current_user, get_store, require_staff
@@ -33,7 +34,7 @@ data = uploaded.getvalue()
 try:
     detected = preview(data, uploaded.name)
 except IngestError as error:
-    st.error(f"File tidak bisa dibaca: {error}")
+    st.error(f"File tidak bisa dibaca: {escape_markdown(error)}")
     st.stop()
 
 guess = detected.guess
@@ -97,7 +98,7 @@ try:
     )
 except (IngestError, StoreError) as error:
     bar.empty()
-    st.error(f"{error} Tidak ada data yang disimpan dari file ini.")
+    st.error(f"{escape_markdown(error)} Tidak ada data yang disimpan dari file ini.")
     st.stop()
 
 bar.progress(1.0, text="Selesai")

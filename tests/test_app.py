@@ -100,3 +100,17 @@ def test_app_upload_rejects_bad_file(app_environment: str) -> None:
     assert not app.exception
     assert app.error, "a truncated JSON file shows no error"
     assert store.comment_count() == before
+
+
+def test_app_upload_error_escapes_file_name(app_environment: str) -> None:
+    app = start_app()
+    app.switch_page("pages/unggah_data.py")
+    app.run()
+
+    name = "![pelacak](http://contoh.invalid/a.png).json"
+    app.get("file_uploader")[0].set_value((name, b"[1, 2", "application/json"))
+    app.run()
+
+    assert not app.exception
+    assert app.error
+    assert "\\!\\[pelacak\\]" in app.error[0].value
