@@ -9,7 +9,7 @@ from netno.markup import escape_markdown
 from netno.pipeline import recode_store
 from netno.store import StoreError
 from netno.summary import batch_rows
-from pages.shared import codebook, current_user, get_store, require_staff
+from pages.shared import codebook, current_user, get_store, outdated_codings, require_staff
 
 st.title("Riwayat unggahan")
 require_staff("mengelola batch")
@@ -45,9 +45,8 @@ if batches:
         st.rerun()
 
 st.subheader("Kodekan ulang")
-versions = store.codebook_versions()
 current = codebook().version
-outdated = sum(count for version, count in versions.items() if version != current)
+outdated = outdated_codings(store)
 st.write(
     f"Codebook sekarang: versi `{current}`. "
     + (

@@ -100,6 +100,12 @@ def all_comments() -> pd.DataFrame:
     return _coded_frame(database_url(), store_revision(store))
 
 
+def outdated_codings(store: Store) -> int:
+    """Return how many stored comments were coded with a codebook version other than today's."""
+    current = codebook().version
+    return sum(count for version, count in store.codebook_versions().items() if version != current)
+
+
 def current_user() -> str:
     """Return the name recorded as the actor of a change: the staff login, or a role name.
 
@@ -192,8 +198,19 @@ def sidebar_filters(coded: pd.DataFrame) -> Filters:
 
 
 def filtered_comments() -> pd.DataFrame:
-    """Return the stored coded comments that pass the sidebar filters."""
+    """Return the stored coded comments that pass the sidebar filters.
+
+    Warns when some comments were coded with another codebook version, so that old
+    and new codes are never mixed without notice.
+    """
     coded = all_comments()
+    outdated = outdated_codings(get_store())
+    if outdated:
+        st.warning(
+            f"{outdated} komentar masih dikodekan dengan codebook versi lain, jadi angka di "
+            "halaman ini mencampur dua versi aturan. Staf dapat menekan *Kodekan ulang* di "
+            "halaman Riwayat unggahan."
+        )
     return apply_filters(coded, sidebar_filters(coded))
 
 

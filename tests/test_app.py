@@ -114,3 +114,19 @@ def test_app_upload_error_escapes_file_name(app_environment: str) -> None:
     assert not app.exception
     assert app.error
     assert "\\!\\[pelacak\\]" in app.error[0].value
+
+
+def test_app_warns_about_mixed_codebook_versions(app_environment: str) -> None:
+    app = start_app()
+    store = Store(app_environment)
+    stale = store.comments_for_recode().head(3).copy()
+    stale["categories"] = [[] for _ in range(len(stale))]
+    for column in ("themes", "stages", "steps", "evidence", "uncertain"):
+        stale[column] = [[] for _ in range(len(stale))]
+    stale["intent"] = "lainnya"
+    store.replace_codings(stale, codebook_version="lama")
+
+    app.run()
+
+    assert not app.exception
+    assert any("3 komentar masih dikodekan" in warning.value for warning in app.warning)
