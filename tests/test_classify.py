@@ -348,3 +348,32 @@ def test_code_frame_custom_text_column(classifier: Classifier) -> None:
 def test_code_frame_missing_column(classifier: Classifier) -> None:
     with pytest.raises(KeyError, match="komentar"):
         classifier.code_frame(pd.DataFrame({"text": ["x"]}), text_column="komentar")
+
+
+# Misspelt problem words are read like their standard forms.
+SPELLING_HITS = [
+    ("server_error", "aplikasi ini eoror melulu"),
+    ("server_error", "sering ganguan tiap sore"),
+    ("loading", "sangat lamban sekali buat isi data"),
+    ("loading", "leletnya kebangetan"),
+    ("maintenance", "mintenance teros tiap mau daftar"),
+    ("kuota", "quota penuh sampai bulan depan"),
+    ("kuota", "slotnya sudah habis semua"),
+    ("status_pembayaran", "sudah bayar statusnya belum berubah juga"),
+]
+
+SPELLING_MISSES = [
+    ("download_pdf", "tidak usah download aplikasi ini, tidak bisa buat akun"),
+    ("kuota", "pindah kota jadi bingung"),
+    ("loading", "sudah lengkap semua berkas"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), SPELLING_HITS)
+def test_classify_misspelt_problem_words(classifier: Classifier, code: str, text: str) -> None:
+    assert code in classifier.classify(text).categories
+
+
+@pytest.mark.parametrize(("code", "text"), SPELLING_MISSES)
+def test_classify_lookalike_words_miss(classifier: Classifier, code: str, text: str) -> None:
+    assert code not in classifier.classify(text).categories
