@@ -377,3 +377,40 @@ def test_classify_misspelt_problem_words(classifier: Classifier, code: str, text
 @pytest.mark.parametrize(("code", "text"), SPELLING_MISSES)
 def test_classify_lookalike_words_miss(classifier: Classifier, code: str, text: str) -> None:
     assert code not in classifier.classify(text).categories
+
+
+# An OTP that does not arrive, arrives late or is rejected, in any word order.
+OTP_HITS = [
+    "masih saja tidak menerima kode otp dari kemarin",
+    "kode otp tidak kunjung datang ke hp",
+    "otpnya belum juga masuk padahal sudah kirim ulang",
+    "gak dapet otp sama sekali",
+    "kode verifikasi gak dikirim dikirim",
+    "email verifikasi tidak pernah masuk",
+    "minta otp berkali kali, tidak ada kode yang masuk",
+    "kode otp sudah diketik benar, tetap dibilang tidak valid",
+    "ditolak terus saat memasukkan kode verifikasi",
+    "otp nya setengah jam baru muncul",
+    "kode otp masuk ke email setelah 10 menit",
+]
+
+OTP_MISSES = [
+    "kode otp sudah masuk, lancar",
+    "otpnya masuk cepat kok, mantap",
+    "di aplikasi ini tidak ada penggunaan kode otp ya",
+    "daftar di input otp tapi katanya email tidak valid",
+    "kode billing 2 jam baru muncul",
+]
+
+
+@pytest.mark.parametrize("text", OTP_HITS)
+def test_classify_otp_failure_any_order(classifier: Classifier, text: str) -> None:
+    coding = classifier.classify(text)
+    assert "kode_otp" in coding.categories
+    assert "registrasi" in coding.steps
+    assert coding.intent == "keluhan"
+
+
+@pytest.mark.parametrize("text", OTP_MISSES)
+def test_classify_otp_without_failure_misses(classifier: Classifier, text: str) -> None:
+    assert "kode_otp" not in classifier.classify(text).categories
