@@ -414,3 +414,22 @@ def test_classify_otp_failure_any_order(classifier: Classifier, text: str) -> No
 @pytest.mark.parametrize("text", OTP_MISSES)
 def test_classify_otp_without_failure_misses(classifier: Classifier, text: str) -> None:
     assert "kode_otp" not in classifier.classify(text).categories
+
+
+# "down" on its own reports the service as down; other senses of the word do not.
+DOWN_HITS = ["down terus dari pagi", "servernya down lagi", "aplikasi sering down pas jam sibuk"]
+DOWN_MISSES = [
+    "pilihan drop down kecamatan tidak bisa diklik",
+    "lebih baik take down saja aplikasinya",
+    "kemarin sempat down, sekarang sudah normal",
+]
+
+
+@pytest.mark.parametrize("text", DOWN_HITS)
+def test_classify_down_is_server_error(classifier: Classifier, text: str) -> None:
+    assert "server_error" in classifier.classify(text).categories
+
+
+@pytest.mark.parametrize("text", DOWN_MISSES)
+def test_classify_other_down_misses(classifier: Classifier, text: str) -> None:
+    assert "server_error" not in classifier.classify(text).categories
