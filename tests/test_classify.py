@@ -433,3 +433,48 @@ def test_classify_down_is_server_error(classifier: Classifier, text: str) -> Non
 @pytest.mark.parametrize("text", DOWN_MISSES)
 def test_classify_other_down_misses(classifier: Classifier, text: str) -> None:
     assert "server_error" not in classifier.classify(text).categories
+
+
+# Praise that is denied, sarcasm, frustration and rhetorical questions are complaints.
+COMPLAINT_INTENTS = [
+    "gak recommended buat siapa pun",
+    "masih jauh dari kata baik",
+    "sangat tidak rekomended",
+    "not recommended at all",
+    "aplikasinya tidak ada gunanya",
+    "kurang membantu untuk warga",
+    "tidak membantu sama sekali",
+    "bintang 1 aja kebanyakan",
+    "kalau bisa kasih bintang minus",
+    "aplikasi yang sangat bagus untuk menguji kesabaran",
+    "katanya mempermudah tapi kenyataannya beda",
+    "bukannya cepat malah tambah repot",
+    "masa saya disuruh ambil di kota lain",
+    "kok begini terus aplikasi negara",
+    "niat bikin aplikasi gak sih?",
+    "tidak ada petunjuk pembayaran sama sekali",
+    "aplikasinya ampas, bikin emosi",
+    "lebih baik hapus saja aplikasinya",
+    "lebih baik datang ke kantornya langsung",
+    "lokasi saya di jawa tapi diarahkan ke luar pulau",
+    "banyak kendala di aplikasi ini",
+]
+
+NOT_COMPLAINT_INTENTS = [
+    ("apresiasi", "otpnya masuk cepat kok, mantap"),
+    ("apresiasi", "alhamdulillah tidak ada kendala sama sekali"),
+    ("apresiasi", "sangat recommended, prosesnya cepat"),
+    ("apresiasi", "perpanjangan sekarang jadi lebih mudah, datang ke kantor tinggal foto"),
+    ("pertanyaan", "masa berlaku paspor saya habis, bagaimana cara perpanjang?"),
+    ("pertanyaan", "gimana sih caranya ganti lokasi kantor?"),
+]
+
+
+@pytest.mark.parametrize("text", COMPLAINT_INTENTS)
+def test_classify_complaint_without_problem_word(classifier: Classifier, text: str) -> None:
+    assert classifier.classify(text).intent == "keluhan"
+
+
+@pytest.mark.parametrize(("intent", "text"), NOT_COMPLAINT_INTENTS)
+def test_classify_praise_and_questions_stay(classifier: Classifier, intent: str, text: str) -> None:
+    assert classifier.classify(text).intent == intent
