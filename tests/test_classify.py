@@ -478,3 +478,28 @@ def test_classify_complaint_without_problem_word(classifier: Classifier, text: s
 @pytest.mark.parametrize(("intent", "text"), NOT_COMPLAINT_INTENTS)
 def test_classify_praise_and_questions_stay(classifier: Classifier, intent: str, text: str) -> None:
     assert classifier.classify(text).intent == intent
+
+
+# Category wordings found missing in unlabelled low-rated reviews.
+MISSED_CATEGORY_HITS = [
+    ("kuota", "belum pernah lihat kuato tersedia sekali pun"),
+    ("kuota", "kuotanya dari senin belum di buka"),
+    ("download_pdf", "surat pengantar tidak bisa terdownload"),
+    ("force_closed", "habis isi sandi layarnya ngeblank"),
+    ("loading", "login nya luama sekali"),
+]
+
+MISSED_CATEGORY_MISSES = [
+    ("kuota", "belum pernah lihat kuota internet semahal ini"),
+    ("download_pdf", "surat pengantar sudah terdownload, aman"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), MISSED_CATEGORY_HITS)
+def test_classify_low_rated_wordings_hit(classifier: Classifier, code: str, text: str) -> None:
+    assert code in classifier.classify(text).categories
+
+
+@pytest.mark.parametrize(("code", "text"), MISSED_CATEGORY_MISSES)
+def test_classify_low_rated_wordings_miss(classifier: Classifier, code: str, text: str) -> None:
+    assert code not in classifier.classify(text).categories
