@@ -348,3 +348,158 @@ def test_code_frame_custom_text_column(classifier: Classifier) -> None:
 def test_code_frame_missing_column(classifier: Classifier) -> None:
     with pytest.raises(KeyError, match="komentar"):
         classifier.code_frame(pd.DataFrame({"text": ["x"]}), text_column="komentar")
+
+
+# Misspelt problem words are read like their standard forms.
+SPELLING_HITS = [
+    ("server_error", "aplikasi ini eoror melulu"),
+    ("server_error", "sering ganguan tiap sore"),
+    ("loading", "sangat lamban sekali buat isi data"),
+    ("loading", "leletnya kebangetan"),
+    ("maintenance", "mintenance teros tiap mau daftar"),
+    ("kuota", "quota penuh sampai bulan depan"),
+    ("kuota", "slotnya sudah habis semua"),
+    ("status_pembayaran", "sudah bayar statusnya belum berubah juga"),
+]
+
+SPELLING_MISSES = [
+    ("download_pdf", "tidak usah download aplikasi ini, tidak bisa buat akun"),
+    ("kuota", "pindah kota jadi bingung"),
+    ("loading", "sudah lengkap semua berkas"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), SPELLING_HITS)
+def test_classify_misspelt_problem_words(classifier: Classifier, code: str, text: str) -> None:
+    assert code in classifier.classify(text).categories
+
+
+@pytest.mark.parametrize(("code", "text"), SPELLING_MISSES)
+def test_classify_lookalike_words_miss(classifier: Classifier, code: str, text: str) -> None:
+    assert code not in classifier.classify(text).categories
+
+
+# An OTP that does not arrive, arrives late or is rejected, in any word order.
+OTP_HITS = [
+    "masih saja tidak menerima kode otp dari kemarin",
+    "kode otp tidak kunjung datang ke hp",
+    "otpnya belum juga masuk padahal sudah kirim ulang",
+    "gak dapet otp sama sekali",
+    "kode verifikasi gak dikirim dikirim",
+    "email verifikasi tidak pernah masuk",
+    "minta otp berkali kali, tidak ada kode yang masuk",
+    "kode otp sudah diketik benar, tetap dibilang tidak valid",
+    "ditolak terus saat memasukkan kode verifikasi",
+    "otp nya setengah jam baru muncul",
+    "kode otp masuk ke email setelah 10 menit",
+]
+
+OTP_MISSES = [
+    "kode otp sudah masuk, lancar",
+    "otpnya masuk cepat kok, mantap",
+    "di aplikasi ini tidak ada penggunaan kode otp ya",
+    "daftar di input otp tapi katanya email tidak valid",
+    "kode billing 2 jam baru muncul",
+]
+
+
+@pytest.mark.parametrize("text", OTP_HITS)
+def test_classify_otp_failure_any_order(classifier: Classifier, text: str) -> None:
+    coding = classifier.classify(text)
+    assert "kode_otp" in coding.categories
+    assert "registrasi" in coding.steps
+    assert coding.intent == "keluhan"
+
+
+@pytest.mark.parametrize("text", OTP_MISSES)
+def test_classify_otp_without_failure_misses(classifier: Classifier, text: str) -> None:
+    assert "kode_otp" not in classifier.classify(text).categories
+
+
+# "down" on its own reports the service as down; other senses of the word do not.
+DOWN_HITS = ["down terus dari pagi", "servernya down lagi", "aplikasi sering down pas jam sibuk"]
+DOWN_MISSES = [
+    "pilihan drop down kecamatan tidak bisa diklik",
+    "lebih baik take down saja aplikasinya",
+    "kemarin sempat down, sekarang sudah normal",
+]
+
+
+@pytest.mark.parametrize("text", DOWN_HITS)
+def test_classify_down_is_server_error(classifier: Classifier, text: str) -> None:
+    assert "server_error" in classifier.classify(text).categories
+
+
+@pytest.mark.parametrize("text", DOWN_MISSES)
+def test_classify_other_down_misses(classifier: Classifier, text: str) -> None:
+    assert "server_error" not in classifier.classify(text).categories
+
+
+# Praise that is denied, sarcasm, frustration and rhetorical questions are complaints.
+COMPLAINT_INTENTS = [
+    "gak recommended buat siapa pun",
+    "masih jauh dari kata baik",
+    "sangat tidak rekomended",
+    "not recommended at all",
+    "aplikasinya tidak ada gunanya",
+    "kurang membantu untuk warga",
+    "tidak membantu sama sekali",
+    "bintang 1 aja kebanyakan",
+    "kalau bisa kasih bintang minus",
+    "aplikasi yang sangat bagus untuk menguji kesabaran",
+    "katanya mempermudah tapi kenyataannya beda",
+    "bukannya cepat malah tambah repot",
+    "masa saya disuruh ambil di kota lain",
+    "kok begini terus aplikasi negara",
+    "niat bikin aplikasi gak sih?",
+    "tidak ada petunjuk pembayaran sama sekali",
+    "aplikasinya ampas, bikin emosi",
+    "lebih baik hapus saja aplikasinya",
+    "lebih baik datang ke kantornya langsung",
+    "lokasi saya di jawa tapi diarahkan ke luar pulau",
+    "banyak kendala di aplikasi ini",
+]
+
+NOT_COMPLAINT_INTENTS = [
+    ("apresiasi", "otpnya masuk cepat kok, mantap"),
+    ("apresiasi", "alhamdulillah tidak ada kendala sama sekali"),
+    ("apresiasi", "sangat recommended, prosesnya cepat"),
+    ("apresiasi", "perpanjangan sekarang jadi lebih mudah, datang ke kantor tinggal foto"),
+    ("pertanyaan", "masa berlaku paspor saya habis, bagaimana cara perpanjang?"),
+    ("pertanyaan", "gimana sih caranya ganti lokasi kantor?"),
+]
+
+
+@pytest.mark.parametrize("text", COMPLAINT_INTENTS)
+def test_classify_complaint_without_problem_word(classifier: Classifier, text: str) -> None:
+    assert classifier.classify(text).intent == "keluhan"
+
+
+@pytest.mark.parametrize(("intent", "text"), NOT_COMPLAINT_INTENTS)
+def test_classify_praise_and_questions_stay(classifier: Classifier, intent: str, text: str) -> None:
+    assert classifier.classify(text).intent == intent
+
+
+# Category wordings found missing in unlabelled low-rated reviews.
+MISSED_CATEGORY_HITS = [
+    ("kuota", "belum pernah lihat kuato tersedia sekali pun"),
+    ("kuota", "kuotanya dari senin belum di buka"),
+    ("download_pdf", "surat pengantar tidak bisa terdownload"),
+    ("force_closed", "habis isi sandi layarnya ngeblank"),
+    ("loading", "login nya luama sekali"),
+]
+
+MISSED_CATEGORY_MISSES = [
+    ("kuota", "belum pernah lihat kuota internet semahal ini"),
+    ("download_pdf", "surat pengantar sudah terdownload, aman"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), MISSED_CATEGORY_HITS)
+def test_classify_low_rated_wordings_hit(classifier: Classifier, code: str, text: str) -> None:
+    assert code in classifier.classify(text).categories
+
+
+@pytest.mark.parametrize(("code", "text"), MISSED_CATEGORY_MISSES)
+def test_classify_low_rated_wordings_miss(classifier: Classifier, code: str, text: str) -> None:
+    assert code not in classifier.classify(text).categories

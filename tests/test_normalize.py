@@ -57,6 +57,40 @@ def test_normalize_word_category_misspellings(word: str, standard: str) -> None:
     assert normalize_word(word) == standard
 
 
+# Spellings of problem words with a letter dropped, swapped or doubled, plus
+# "-nya" forms of domain words: each must reach the form the codebook patterns use.
+@pytest.mark.parametrize(
+    ("word", "standard"),
+    [
+        ("eoror", "error"),
+        ("ereor", "error"),
+        ("Errrorrr", "error"),
+        ("eeror", "error"),
+        ("loadig", "loading"),
+        ("mintenance", "maintenance"),
+        ("kadaluarasa", "kadaluwarsa"),
+        ("quota", "kuota"),
+        ("ganguan", "gangguan"),
+        ("lamban", "lambat"),
+        ("sistim", "sistem"),
+        ("apliksi", "aplikasi"),
+        ("mepersulit", "mempersulit"),
+        ("statusnya", "status"),
+        ("prosesnya", "proses"),
+        ("leletnya", "lelet"),
+        ("slotnya", "slot"),
+        ("gangguannya", "gangguan"),
+    ],
+)
+def test_normalize_word_problem_word_variants(word: str, standard: str) -> None:
+    assert normalize_word(word) == standard
+
+
+@pytest.mark.parametrize("word", ["era", "ero", "kota", "bilang", "sudah", "biasa", "lengkap"])
+def test_normalize_word_keeps_lookalike_words(word: str) -> None:
+    assert normalize_word(word) == word
+
+
 @pytest.mark.parametrize(
     ("word", "standard"),
     [
