@@ -684,6 +684,15 @@ def score_categories(
     return scores.drop(columns="_order")
 
 
+def _growth_cell(row: pd.Series) -> str:
+    """Render growth for a table cell: "+40%", "baru" (none last period) or "-" (no comparison)."""
+    if pd.isna(row["previous_count"]):
+        return "-"
+    if pd.isna(row["growth"]):
+        return "baru" if row["count"] else "-"
+    return f"{row['growth'] * 100:+.0f}%"
+
+
 def scores_for_display(
     scores: pd.DataFrame, *, signals: tuple[SeveritySignal, ...] | None = None
 ) -> pd.DataFrame:
@@ -696,7 +705,7 @@ def scores_for_display(
             "Tahap": scores["stage"],
             "Jumlah": scores["count"],
             "Porsi (%)": (scores["share"] * 100).round(1),
-            "Pertumbuhan (%)": (scores["growth"] * 100).round(1),
+            "Pertumbuhan": scores.apply(_growth_cell, axis=1),
             "Bobot tahap": scores["stage_weight"],
         }
     )

@@ -479,3 +479,20 @@ def test_score_explanation_small_share_not_zero():
 
     explanation = scores.set_index("category").loc["reschedule", "explanation"]
     assert "(<1% dari semua)" in explanation
+
+
+def test_display_growth_reads_as_text():
+    earlier = frame_from_counts({"kuota": 4, "loading": 2}, codebook=CODEBOOK, month="2024-01")
+    later = frame_from_counts(
+        {"kuota": 6, "loading": 1, "kode_otp": 3}, codebook=CODEBOOK, month="2024-02"
+    )
+    coded = pd.concat([earlier, later], ignore_index=True)
+
+    scores = score_categories(coded, codebook=CODEBOOK, period="2024-02", previous="2024-01")
+    table = scores_for_display(scores).set_index("Kategori")
+    alone = scores_for_display(score_categories(later, codebook=CODEBOOK, period="2024-02"))
+
+    assert table.loc["Kuota", "Pertumbuhan"] == "+50%"
+    assert table.loc["Loading", "Pertumbuhan"] == "-50%"
+    assert table.loc["Kode OTP", "Pertumbuhan"] == "baru"
+    assert set(alone["Pertumbuhan"]) == {"-"}
