@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
 from typing import Any
 
 import numpy as np
@@ -333,27 +333,31 @@ class _Gate:
         text_indices = text_index[order].tolist()
         token_positions = positions[token[order]].tolist()
         bounds = [0, *np.flatnonzero(np.diff(ident[order])) + 1, len(idents)]
+        text_at = texts.__getitem__
         for low, high in zip(bounds, bounds[1:], strict=False):
             if low == high:
                 continue
             ident_here = idents[low]
-            match = self.patterns[ident_here].match
+            indices = text_indices[low:high]
+            # ``map`` and ``compress`` keep the loop over candidates in C; most do not match.
+            hits = list(
+                map(
+                    self.patterns[ident_here].match,
+                    map(text_at, indices),
+                    token_positions[low:high],
+                )
+            )
             previous_text = -1
             previous_end = 0
-            for index, position in zip(
-                text_indices[low:high], token_positions[low:high], strict=True
-            ):
-                if index == previous_text and position < previous_end:
-                    continue  # inside the previous match, where ``finditer`` never looks
-                hit = match(texts[index], position)
-                if hit is None:
-                    continue
-                span = hit.span()
-                if index == previous_text:
-                    found[index][ident_here].append(span)
+            for index, hit in zip(compress(indices, hits), filter(None, hits), strict=True):
+                start, end = hit.span()
+                if index != previous_text:
+                    found[index][ident_here] = [(start, end)]
+                elif start >= previous_end:
+                    found[index][ident_here].append((start, end))
                 else:
-                    found[index][ident_here] = [span]
-                previous_text, previous_end = index, span[1]
+                    continue  # inside the previous match, where ``finditer`` never looks
+                previous_text, previous_end = index, end
 
 
 def _expand(
