@@ -483,6 +483,18 @@ class Classifier:
         self._completed_re = _join(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
         self._step_order = {code: index for index, code in enumerate(book.steps)}
+        # Pattern id -> index of the category (or step) rules it belongs to, so that a
+        # comment visits only the rules of the patterns that matched it.
+        self._category_of = {
+            ident: index
+            for index, rules in enumerate(self._rules)
+            for ident in rules.patterns + rules.mentions + rules.fallback + rules.weak
+        }
+        self._step_of = {
+            ident: index
+            for index, rules in enumerate(self._step_rules)
+            for ident in rules.patterns + rules.mentions
+        }
 
     # -- public API -------------------------------------------------------------
 
@@ -742,7 +754,9 @@ class Classifier:
         mentioned: dict[str, _Span] = {}
         fallback: dict[str, _Span] = {}
         active = prepared.matches.keys()
-        for rules in self._rules:
+        category_of = self._category_of
+        touched = sorted({category_of[i] for i in active if i in category_of})
+        for rules in map(self._rules.__getitem__, touched):
             kinds = (
                 (rules.patterns, strong),
                 (rules.mentions, mentioned),
@@ -773,7 +787,9 @@ class Classifier:
         matches = prepared.matches
         problem_sentences = {_segment(start, cuts) for start, _ in problem_spans}
         stated: dict[str, _Span] = {}
-        for rules in self._step_rules:
+        step_of = self._step_of
+        touched = sorted({step_of[i] for i in matches if i in step_of})
+        for rules in map(self._step_rules.__getitem__, touched):
             excluded: list[_Span] | None = None
             for ids, needs_problem in ((rules.patterns, False), (rules.mentions, True)):
                 if rules.code in stated:

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
 from typing import NamedTuple
 
 from indoNLP.preprocessing import SLANG_DATA
@@ -304,14 +303,20 @@ class MatchText:
         chunks = self._chunks
         if chunks is None:
             chunks = self._chunks = _COVER_RE.findall(self.original)
-        offsets = list(accumulate(map(len, chunks), initial=0))
-        origins = [
-            (offsets[index] + begin, offsets[index] + end)
-            for index, chunk in enumerate(chunks)
-            for _normalized, begin, end, _kind in _chunk_pieces(chunk)
-        ]
-        lengths = [len(piece[0]) + 1 for chunk in chunks for piece in _chunk_pieces(chunk)]
-        starts = list(accumulate(lengths, initial=0))[:-1]
+        # Walk the tokens only up to the last span: later tokens change no result.
+        limit = max((max(span) for span in spans), default=-1)
+        starts: list[int] = []
+        origins: list[tuple[int, int]] = []
+        offset = 0
+        position = 0
+        for chunk in chunks:
+            for normalized, begin, end, _kind in _chunk_pieces(chunk):
+                starts.append(position)
+                origins.append((offset + begin, offset + end))
+                position += len(normalized) + 1
+            offset += len(chunk)
+            if position > limit:
+                break
         if not origins:
             return [(0, 0) for _ in spans]
         result = []
