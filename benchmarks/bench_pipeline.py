@@ -10,8 +10,10 @@ best run of each stage is reported, because other load on the machine only slows
 a run down.
 
 ``--replicate K`` writes a temporary copy of the file with every row repeated K
-times, each copy's texts given a distinct suffix (" #2", " #3", ...), so that
+times. Each copy's texts get a distinct suffix of letters (" #b", " #c", ...), so
 caching identical texts cannot make the larger file look faster than it is.
+Letters, not digits, because a digit sends a text through every masking pattern of
+``protect_frame``.
 """
 
 from __future__ import annotations
@@ -67,6 +69,15 @@ def run_once(path: Path) -> tuple[int, dict[str, tuple[float, float]]]:
     return len(final), {stage: (cpu, wall) for stage, (cpu, wall) in seconds.items()}
 
 
+def _letters(number: int) -> str:
+    """Spell ``number`` (1 or more) in base 26 with the letters a to z."""
+    letters = ""
+    while number:
+        number, digit = divmod(number - 1, 26)
+        letters = chr(ord("a") + digit) + letters
+    return letters
+
+
 def replicate(path: Path, copies: int, directory: Path) -> Path:
     """Write ``path`` repeated ``copies`` times with distinct text suffixes; return the new path.
 
@@ -79,7 +90,7 @@ def replicate(path: Path, copies: int, directory: Path) -> Path:
     parts = [frame]
     for copy in range(2, copies + 1):
         part = frame.copy()
-        part["text"] = part["text"] + f" #{copy}"
+        part["text"] = part["text"] + " #" + _letters(copy)
         for column in ("review_id", "reviewId", "id"):
             if column in part.columns:
                 part[column] = part[column] + f"-{copy}"

@@ -46,9 +46,10 @@ _SENTENCE_PUNCT = frozenset(".!?;")
 # Words never contain these characters, so each one in normalised text is a token.
 _PUNCT_RE = re.compile(r"[.,!?;]")
 _NEVER = re.compile(r"(?!x)x")
-# A word character right after a character that is neither a word character nor a
-# space can start a match inside a token ("syukur'a"), and white space other than
-# spaces splits words where the token arrays do not; such texts are scanned one by one.
+# Texts where a match can start inside a token are scanned one by one. A word
+# character after a character that is neither a word character nor a space starts
+# such a match ("syukur'a"). White space other than spaces splits words where the
+# token arrays do not.
 _INNER_WORD_START_RE = re.compile(r"[^\w ]\w")
 _OTHER_SPACE_RE = re.compile(r"[^\S ]")
 # Below this many texts the gate runs per text; numpy's per-call cost would dominate.
@@ -194,8 +195,8 @@ class _Gate:
         self._word_conditions: dict[str, frozenset[int]] = {}
         self._patterns_of: dict[int, list[int]] = {}  # condition id -> pattern ids
         self._always: set[int] = set()  # patterns with no readable first word
-        # Condition on a match's first word, for patterns whose matches can start only
-        # at the start of a token of a text without inner word starts; else None.
+        # Condition on a match's first word, set for patterns whose matches can start
+        # only at token starts (in texts without inner word starts), else None.
         self._start_condition: list[int | None] = []
 
     def add(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
@@ -324,15 +325,15 @@ class _Gate:
         for ident, condition in enumerate(self._start_condition):
             if condition is not None:
                 starters[condition].append(ident)
-        token, ident = _expand(pair_condition, [tuple(s) for s in starters], pair_token)
+        token, pattern_of_pair = _expand(pair_condition, [tuple(s) for s in starters], pair_token)
         text_index = text_of_token[token]
-        keep = active[text_index, ident]
-        token, ident, text_index = token[keep], ident[keep], text_index[keep]
-        order = np.argsort(ident, kind="stable")  # tokens stay in text and position order
-        idents = ident[order].tolist()
+        keep = active[text_index, pattern_of_pair]
+        token, pattern_of_pair, text_index = token[keep], pattern_of_pair[keep], text_index[keep]
+        order = np.argsort(pattern_of_pair, kind="stable")  # tokens stay in text and position order
+        idents = pattern_of_pair[order].tolist()
         text_indices = text_index[order].tolist()
         token_positions = positions[token[order]].tolist()
-        bounds = [0, *np.flatnonzero(np.diff(ident[order])) + 1, len(idents)]
+        bounds = [0, *np.flatnonzero(np.diff(pattern_of_pair[order])) + 1, len(idents)]
         text_at = texts.__getitem__
         for low, high in zip(bounds, bounds[1:], strict=False):
             if low == high:
