@@ -21,12 +21,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain, compress
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from netno.codebook import Codebook, default_codebook
-from netno.normalize import MatchText
+from netno.normalize import MatchText, match_texts
 
 __all__ = ["Evidence", "Coding", "Classifier"]
 
@@ -44,6 +46,15 @@ _SENTENCE_PUNCT = frozenset(".!?;")
 # Words never contain these characters, so each one in normalised text is a token.
 _PUNCT_RE = re.compile(r"[.,!?;]")
 _NEVER = re.compile(r"(?!x)x")
+# Texts where a match can start inside a token are scanned one by one. A word
+# character after a character that is neither a word character nor a space starts
+# such a match ("syukur'a"). White space other than spaces splits words where the
+# token arrays do not.
+_INNER_WORD_START_RE = re.compile(r"[^\w ]\w")
+_OTHER_SPACE_RE = re.compile(r"[^\S ]")
+# Below this many texts the gate runs per text; numpy's per-call cost would dominate.
+_MIN_BATCH = 16
+_INLINE_IGNORECASE_RE = re.compile(r"\(\?[a-zA-Z-]*i")
 
 
 def _join(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
@@ -77,7 +88,10 @@ class Coding:
     uncertain: tuple[str, ...]
 
 
-@dataclass
+_UNCODED = Coding((), (), (), (), "lainnya", (), ())
+
+
+@dataclass(slots=True)
 class _Text:
     """The normalised text of one comment plus the positions the context rules need."""
 
@@ -86,7 +100,7 @@ class _Text:
     sentence_cuts: list[int]
     contrasts: list[int]
     reassurances: list[tuple[int, int]]
-    active: set[int]
+    matches: dict[int, list[tuple[int, int]]]  # pattern id -> spans, only patterns that match
     resolutions: list[tuple[int, int]]
 
 
@@ -164,7 +178,7 @@ def _first_words(items: list[tuple[Any, Any]], index: int = 0) -> set[str] | Non
 
 
 class _Gate:
-    """Register patterns and tell, per text, which of them can possibly match.
+    """Register patterns, tell which of them can possibly match a text, and find their matches.
 
     A pattern is tried only when, for each word position the gate can read, a word
     of the normalised text starts with one of the pattern's literal words there.
@@ -181,6 +195,9 @@ class _Gate:
         self._word_conditions: dict[str, frozenset[int]] = {}
         self._patterns_of: dict[int, list[int]] = {}  # condition id -> pattern ids
         self._always: set[int] = set()  # patterns with no readable first word
+        # Condition on a match's first word, set for patterns whose matches can start
+        # only at token starts (in texts without inner word starts), else None.
+        self._start_condition: list[int | None] = []
 
     def add(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
         ids = []
@@ -199,27 +216,187 @@ class _Gate:
                 self._patterns_of.setdefault(condition, []).append(ident)
             if not conditions:
                 self._always.add(ident)
+            start_words = _start_words(pattern)
+            self._start_condition.append(
+                None if start_words is None else self._conditions[frozenset(start_words)]
+            )
             ids.append(ident)
         return tuple(ids)
+
+    def _conditions_of(self, word: str) -> frozenset[int]:
+        """Return the ids of the conditions that the word ``word`` meets (cached)."""
+        found = self._word_conditions.get(word)
+        if found is None:
+            collected: set[int] = set(self._by_prefix.get(word + " ", ()))
+            for length in range(1, min(len(word), self._longest) + 1):
+                collected.update(self._by_prefix.get(word[:length], ()))
+            found = frozenset(collected)
+            self._word_conditions[word] = found
+        return found
 
     def active(self, text: str) -> set[int]:
         """Return the ids of the patterns that may match ``text``."""
         met: set[int] = set()
-        cache = self._word_conditions
         for word in set(text.split()):
-            found = cache.get(word)
-            if found is None:
-                collected: set[int] = set(self._by_prefix.get(word + " ", ()))
-                for length in range(1, min(len(word), self._longest) + 1):
-                    collected.update(self._by_prefix.get(word[:length], ()))
-                found = frozenset(collected)
-                cache[word] = found
-            met |= found
+            met |= self._conditions_of(word)
         requires = self._requires
         candidates = set(self._always)
         for condition in met:
             candidates.update(self._patterns_of[condition])
         return {ident for ident in candidates if requires[ident] <= met}
+
+    def matches(self, text: str) -> dict[int, list[_Span]]:
+        """Return the match spans of each active pattern that matches ``text``."""
+        patterns = self.patterns
+        found: dict[int, list[_Span]] = {}
+        for ident in self.active(text):
+            spans = [match.span() for match in patterns[ident].finditer(text)]
+            if spans:
+                found[ident] = spans
+        return found
+
+    def scan(self, texts: list[str]) -> list[dict[int, list[_Span]]]:
+        """Return ``[self.matches(text) for text in texts]``, computed for all texts at once.
+
+        The gate runs on arrays of all tokens. A pattern with a start condition is then
+        tried with ``Pattern.match`` only at the tokens that meet it, which gives the
+        spans ``finditer`` gives because no match can start elsewhere.
+        """
+        found: list[dict[int, list[_Span]]] = [{} for _ in texts]
+        batch: list[int] = []
+        for index, text in enumerate(texts):
+            if (
+                len(texts) < _MIN_BATCH
+                or _INNER_WORD_START_RE.search(text)
+                or _OTHER_SPACE_RE.search(text)
+            ):
+                found[index] = self.matches(text)
+            else:
+                batch.append(index)
+        if batch:
+            self._scan_batch([texts[index] for index in batch], [found[i] for i in batch])
+        return found
+
+    def _scan_batch(self, texts: list[str], found: list[dict[int, list[_Span]]]) -> None:
+        """Fill ``found`` with the matches of ``texts``: no inner word starts, only spaces."""
+        count = len(texts)
+        tokens = [text.split(" ") if text else [] for text in texts]
+        token_counts = np.fromiter(map(len, tokens), np.int64, count)
+        flat = list(chain.from_iterable(tokens))
+        lengths = np.fromiter(map(len, flat), np.int64, len(flat))
+        text_of_token = np.repeat(np.arange(count), token_counts)
+        ends = np.cumsum(lengths + 1)
+        starts = ends - lengths - 1
+        first_token = np.cumsum(token_counts) - token_counts
+        has_tokens = token_counts > 0
+        text_starts = np.zeros(count, np.int64)
+        text_starts[has_tokens] = starts[first_token[has_tokens]]
+        positions = starts - np.repeat(text_starts, token_counts)
+
+        # Condition ids met by each token, as (token, condition) pairs.
+        words = list(dict.fromkeys(flat))
+        word_index = {word: index for index, word in enumerate(words)}
+        word_of_token = np.fromiter(map(word_index.__getitem__, flat), np.int64, len(flat))
+        word_conditions = [self._conditions_of(word) for word in words]
+        pair_token, pair_condition = _expand(
+            word_of_token, word_conditions, np.arange(len(flat), dtype=np.int64)
+        )
+        met = np.zeros((count, max(len(self._conditions), 1)), dtype=bool)
+        met[text_of_token[pair_token], pair_condition] = True
+
+        pattern_count = len(self.patterns)
+        active = np.ones((count, pattern_count), dtype=bool)
+        for ident, required in enumerate(self._requires):
+            if required:
+                active[:, ident] = met[:, sorted(required)].all(axis=1)
+
+        # Patterns without a start condition are matched with ``finditer``.
+        for ident, condition in enumerate(self._start_condition):
+            if condition is not None:
+                continue
+            finditer = self.patterns[ident].finditer
+            for index in np.flatnonzero(active[:, ident]).tolist():
+                spans = [match.span() for match in finditer(texts[index])]
+                if spans:
+                    found[index][ident] = spans
+
+        # (token, pattern) pairs: the token meets the pattern's start condition.
+        starters: list[list[int]] = [[] for _ in range(len(self._conditions))]
+        for ident, condition in enumerate(self._start_condition):
+            if condition is not None:
+                starters[condition].append(ident)
+        token, pattern_of_pair = _expand(pair_condition, [tuple(s) for s in starters], pair_token)
+        text_index = text_of_token[token]
+        keep = active[text_index, pattern_of_pair]
+        token, pattern_of_pair, text_index = token[keep], pattern_of_pair[keep], text_index[keep]
+        order = np.argsort(pattern_of_pair, kind="stable")  # tokens stay in text and position order
+        idents = pattern_of_pair[order].tolist()
+        text_indices = text_index[order].tolist()
+        token_positions = positions[token[order]].tolist()
+        bounds = [0, *np.flatnonzero(np.diff(pattern_of_pair[order])) + 1, len(idents)]
+        text_at = texts.__getitem__
+        for low, high in zip(bounds, bounds[1:], strict=False):
+            if low == high:
+                continue
+            ident_here = idents[low]
+            indices = text_indices[low:high]
+            # ``map`` and ``compress`` keep the loop over candidates in C; most do not match.
+            hits = list(
+                map(
+                    self.patterns[ident_here].match,
+                    map(text_at, indices),
+                    token_positions[low:high],
+                )
+            )
+            previous_text = -1
+            previous_end = 0
+            for index, hit in zip(compress(indices, hits), filter(None, hits), strict=True):
+                start, end = hit.span()
+                if index != previous_text:
+                    found[index][ident_here] = [(start, end)]
+                elif start >= previous_end:
+                    found[index][ident_here].append((start, end))
+                else:
+                    continue  # inside the previous match, where ``finditer`` never looks
+                previous_text, previous_end = index, end
+
+
+def _expand(
+    keys: np.ndarray, values: list[tuple[int, ...]] | list[frozenset[int]], labels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair each label with every value listed for its key.
+
+    ``values[k]`` lists the values of key ``k``; the result pairs ``labels[i]`` with
+    each value of ``keys[i]``, in the order of ``keys``.
+    """
+    sizes = np.fromiter(map(len, values), np.int64, len(values))
+    flat = np.fromiter(chain.from_iterable(values), np.int64, int(sizes.sum()))
+    offsets = np.cumsum(sizes) - sizes
+    repeats = sizes[keys]
+    total = int(repeats.sum())
+    paired_labels = np.repeat(labels, repeats)
+    within = np.arange(total) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    paired_values = flat[np.repeat(offsets[keys], repeats) + within]
+    return paired_labels, paired_values
+
+
+def _start_words(pattern: re.Pattern[str]) -> set[str] | None:
+    """Return the literal words a match must start with, if matches start only at word starts.
+
+    That holds when the pattern opens with ``\\b``, every word it can start with opens
+    with a word character, it cannot match the empty string and it ignores no case.
+    Otherwise the result is None.
+    """
+    if pattern.flags & re.IGNORECASE or _INLINE_IGNORECASE_RE.search(pattern.pattern):
+        return None
+    parsed = _sre_parser.parse(pattern.pattern)
+    items = list(parsed.data)
+    if not items or items[0] != (_sre.AT, _sre.AT_BOUNDARY) or parsed.getwidth()[0] == 0:
+        return None
+    words = _first_words(items, 0)
+    if not words or any(not re.match(r"\w", word) for word in words):
+        return None
+    return words
 
 
 def _word_conditions(pattern: str) -> list[set[str]]:
@@ -307,6 +484,18 @@ class Classifier:
         self._completed_re = _join(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
         self._step_order = {code: index for index, code in enumerate(book.steps)}
+        # Pattern id -> index of the category (or step) rules it belongs to, so that a
+        # comment visits only the rules of the patterns that matched it.
+        self._category_of = {
+            ident: index
+            for index, rules in enumerate(self._rules)
+            for ident in rules.patterns + rules.mentions + rules.fallback + rules.weak
+        }
+        self._step_of = {
+            ident: index
+            for index, rules in enumerate(self._step_rules)
+            for ident in rules.patterns + rules.mentions
+        }
 
     # -- public API -------------------------------------------------------------
 
@@ -319,10 +508,23 @@ class Classifier:
         Returns:
             The coding; ``intent`` is ``lainnya`` when the text says nothing codable.
         """
-        if not isinstance(text, str) or not text.strip():
-            return Coding((), (), (), (), "lainnya", (), ())
+        return self._code_texts([text])[0]
 
-        prepared = self._prepare(text)
+    def _code_texts(self, texts: list[str]) -> list[Coding]:
+        """Code many comments at once; the result equals ``[self.classify(t) for t in texts]``."""
+        codings = [_UNCODED] * len(texts)
+        indices = [
+            index for index, text in enumerate(texts) if isinstance(text, str) and text.strip()
+        ]
+        norms = match_texts([texts[index] for index in indices])
+        found = self._gate.scan([norm.text for norm in norms])
+        for index, norm, matches in zip(indices, norms, found, strict=True):
+            # Without a single match every rule comes out empty, as in ``_UNCODED``.
+            if matches:
+                codings[index] = self._code(self._prepare(norm, matches))
+        return codings
+
+    def _code(self, prepared: _Text) -> Coding:
         uncertain: set[str] = set()
         strong, mentioned, fallback = self._match_categories(prepared, uncertain)
         complaint_spans = self._accepted_spans(prepared, self._intent_ids["keluhan"])
@@ -417,20 +619,18 @@ class Classifier:
             columns = ", ".join(map(str, frame.columns))
             raise KeyError(f"column {text_column!r} not found; the frame has {columns}")
 
-        total = len(frame)
+        texts = [value if isinstance(value, str) else "" for value in frame[text_column].tolist()]
+        total = len(texts)
         cache: dict[str, Coding] = {}
-        codings: list[Coding] = []
-        for done, value in enumerate(frame[text_column].tolist(), start=1):
-            text = value if isinstance(value, str) else ""
-            coding = cache.get(text)
-            if coding is None:
-                coding = self.classify(text)
-                cache[text] = coding
-            codings.append(coding)
-            if progress is not None and done % _PROGRESS_EVERY == 0:
-                progress(done, total)
-        if progress is not None and total % _PROGRESS_EVERY != 0:
-            progress(total, total)
+        # Rows are coded in blocks so that progress is reported between blocks; each
+        # block's new distinct texts are coded together, which is what makes it fast.
+        for block_start in range(0, total, _PROGRESS_EVERY):
+            block = texts[block_start : block_start + _PROGRESS_EVERY]
+            new = [text for text in dict.fromkeys(block) if text not in cache]
+            cache.update(zip(new, self._code_texts(new), strict=True))
+            if progress is not None:
+                progress(block_start + len(block), total)
+        codings = [cache[text] for text in texts]
 
         coded = frame.copy()
         # Fresh lists and dicts per row: rows with the same text share one Coding, and
@@ -448,17 +648,15 @@ class Classifier:
 
     # -- preparation --------------------------------------------------------------
 
-    def _prepare(self, text: str) -> _Text:
-        norm = MatchText(text)
+    def _prepare(self, norm: MatchText, matches: dict[int, list[_Span]]) -> _Text:
         normalized = norm.text
-        active = self._gate.active(normalized)
         clause_cuts: list[int] = []
         sentence_cuts: list[int] = []
         for match in _PUNCT_RE.finditer(normalized):
             clause_cuts.append(match.start())
             if match.group() in _SENTENCE_PUNCT:
                 sentence_cuts.append(match.start())
-        prepared = _Text(norm, clause_cuts, sentence_cuts, [], [], active, [])
+        prepared = _Text(norm, clause_cuts, sentence_cuts, [], [], matches, [])
         contrasts = sorted(start for start, _ in self._spans(prepared, self._contrast_ids))
         if contrasts:
             prepared.contrasts = contrasts
@@ -467,21 +665,16 @@ class Classifier:
         prepared.resolutions = self._spans(prepared, self._resolution_ids)
         return prepared
 
-    def _spans(self, prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
-        """Return every match span of the active patterns among ``ids``."""
-        patterns = self._gate.patterns
-        text = prepared.norm.text
-        return [
-            match.span()
-            for ident in ids
-            if ident in prepared.active
-            for match in patterns[ident].finditer(text)
-        ]
+    @staticmethod
+    def _spans(prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
+        """Return every match span of the patterns among ``ids``."""
+        matches = prepared.matches
+        return [span for ident in ids if ident in matches for span in matches[ident]]
 
-    def _any_match(self, prepared: _Text, ids: tuple[int, ...]) -> bool:
-        patterns = self._gate.patterns
-        text = prepared.norm.text
-        return any(ident in prepared.active and patterns[ident].search(text) for ident in ids)
+    @staticmethod
+    def _any_match(prepared: _Text, ids: tuple[int, ...]) -> bool:
+        matches = prepared.matches
+        return any(ident in matches for ident in ids)
 
     # -- context rules ------------------------------------------------------------
 
@@ -540,12 +733,11 @@ class Classifier:
     ) -> tuple[_Span | None, list[_Span] | None]:
         """Return the first match that survives exclusion and context, and the exclusions."""
         text = prepared.norm.text
-        patterns = self._gate.patterns
+        matches = prepared.matches
         for ident in ids:
-            if ident not in prepared.active:
+            if ident not in matches:
                 continue
-            for match in patterns[ident].finditer(text):
-                span = match.span()
+            for span in matches[ident]:
                 if excluded is None:
                     excluded = [m.span() for m in rules.exclude.finditer(text)]
                 if _overlaps(span, excluded):
@@ -562,8 +754,10 @@ class Classifier:
         strong: dict[str, _Span] = {}
         mentioned: dict[str, _Span] = {}
         fallback: dict[str, _Span] = {}
-        active = prepared.active
-        for rules in self._rules:
+        active = prepared.matches.keys()
+        category_of = self._category_of
+        touched = sorted({category_of[i] for i in active if i in category_of})
+        for rules in map(self._rules.__getitem__, touched):
             kinds = (
                 (rules.patterns, strong),
                 (rules.mentions, mentioned),
@@ -591,20 +785,20 @@ class Classifier:
         """Find the steps the comment names: patterns anywhere, mentions next to a problem."""
         text = prepared.norm.text
         cuts = prepared.sentence_cuts
-        active = prepared.active
-        patterns = self._gate.patterns
+        matches = prepared.matches
         problem_sentences = {_segment(start, cuts) for start, _ in problem_spans}
         stated: dict[str, _Span] = {}
-        for rules in self._step_rules:
+        step_of = self._step_of
+        touched = sorted({step_of[i] for i in matches if i in step_of})
+        for rules in map(self._step_rules.__getitem__, touched):
             excluded: list[_Span] | None = None
             for ids, needs_problem in ((rules.patterns, False), (rules.mentions, True)):
                 if rules.code in stated:
                     break
                 for ident in ids:
-                    if ident not in active or rules.code in stated:
+                    if ident not in matches or rules.code in stated:
                         continue
-                    for match in patterns[ident].finditer(text):
-                        span = match.span()
+                    for span in matches[ident]:
                         if needs_problem and _segment(span[0], cuts) not in problem_sentences:
                             continue
                         if excluded is None:

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
 from typing import NamedTuple
 
 from indoNLP.preprocessing import SLANG_DATA
@@ -20,6 +19,7 @@ __all__ = [
     "normalize_with_map",
     "normalize_word",
     "MatchText",
+    "match_texts",
 ]
 
 # Order matters: URLs, e-mail addresses and @mentions are matched first so that
@@ -268,11 +268,12 @@ class MatchText:
     exports fast when most spans are never shown.
     """
 
-    __slots__ = ("original", "text", "_chunks")
+    __slots__ = ("original", "text", "_chunks", "_linked")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        if _LINK_HINT_RE.search(original):
+        self._linked = bool(_LINK_HINT_RE.search(original))
+        if self._linked:
             self._chunks: list[str] | None = None
             self.text = normalize(original)
         else:
@@ -281,22 +282,41 @@ class MatchText:
                 [piece[0] for chunk in self._chunks for piece in _chunk_pieces(chunk)]
             )
 
+    @classmethod
+    def _plain(cls, original: str, text: str) -> MatchText:
+        """Wrap a text without links whose normalised form is already known."""
+        match_text = cls.__new__(cls)
+        match_text.original = original
+        match_text.text = text
+        match_text._chunks = None  # split on the first ``original_spans`` call
+        match_text._linked = False
+        return match_text
+
     def original_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Map ``[start, end)`` spans of ``text`` to spans of the original text.
 
         Each result covers every original token that the normalised span touches.
         """
-        if self._chunks is None:
+        if self._linked:
             mapped = normalize_with_map(self.original)
             return [mapped.original_span(start, end) for start, end in spans]
-        offsets = list(accumulate(map(len, self._chunks), initial=0))
-        origins = [
-            (offsets[index] + begin, offsets[index] + end)
-            for index, chunk in enumerate(self._chunks)
-            for _normalized, begin, end, _kind in _chunk_pieces(chunk)
-        ]
-        lengths = [len(piece[0]) + 1 for chunk in self._chunks for piece in _chunk_pieces(chunk)]
-        starts = list(accumulate(lengths, initial=0))[:-1]
+        chunks = self._chunks
+        if chunks is None:
+            chunks = self._chunks = _COVER_RE.findall(self.original)
+        # Walk the tokens only up to the last span: later tokens change no result.
+        limit = max((max(span) for span in spans), default=-1)
+        starts: list[int] = []
+        origins: list[tuple[int, int]] = []
+        offset = 0
+        position = 0
+        for chunk in chunks:
+            for normalized, begin, end, _kind in _chunk_pieces(chunk):
+                starts.append(position)
+                origins.append((offset + begin, offset + end))
+                position += len(normalized) + 1
+            offset += len(chunk)
+            if position > limit:
+                break
         if not origins:
             return [(0, 0) for _ in spans]
         result = []
@@ -305,3 +325,50 @@ class MatchText:
             last = max(bisect.bisect_left(starts, end) - 1, first)
             result.append((origins[first][0], origins[last][1]))
         return result
+
+
+# Separator of the texts joined for one chunking pass. It is neither a word character
+# nor white space, so "[^\w\s]" takes it as a chunk of its own and no chunk spans two texts.
+_SEPARATOR = "\x00"
+
+
+def match_texts(texts: list[str]) -> list[MatchText]:
+    """Build the ``MatchText`` of many texts at once.
+
+    The result equals ``[MatchText(text) for text in texts]``. Texts without links are
+    split into chunks in one pass over all of them, and each distinct chunk is
+    normalised once, which saves a regex call and a list of chunks per text.
+
+    Args:
+        texts: the comments as written.
+
+    Returns:
+        One ``MatchText`` per text, in order.
+    """
+    results: list[MatchText | None] = [None] * len(texts)
+    plain_indices: list[int] = []
+    for index, text in enumerate(texts):
+        if _SEPARATOR in text or _LINK_HINT_RE.search(text):
+            results[index] = MatchText(text)
+        else:
+            plain_indices.append(index)
+
+    if plain_indices:
+        plain = [texts[index] for index in plain_indices]
+        chunks = _CHUNK_RE.findall(_SEPARATOR.join(plain))
+        normalized = {
+            chunk: " ".join([piece[0] for piece in _chunk_pieces(chunk)])
+            for chunk in set(chunks)
+        }
+        normalized[_SEPARATOR] = _SEPARATOR
+        # Chunks without tokens map to "" and are dropped, as in ``MatchText``; the
+        # separators then stand between spaces (" \x00 "), which are cut off below.
+        parts = " ".join(filter(None, map(normalized.__getitem__, chunks))).split(_SEPARATOR)
+        last = len(parts) - 1
+        for position, (index, part) in enumerate(zip(plain_indices, parts, strict=True)):
+            if position:
+                part = part[1:]
+            if position < last:
+                part = part[:-1]
+            results[index] = MatchText._plain(texts[index], part)
+    return results  # type: ignore[return-value]

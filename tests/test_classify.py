@@ -7,6 +7,7 @@ import pytest
 
 from netno.classify import Classifier, Coding, Evidence
 from netno.codebook import default_codebook, parse_codebook
+from netno.normalize import normalize
 
 
 @pytest.fixture(scope="module")
@@ -503,3 +504,64 @@ def test_classify_low_rated_wordings_hit(classifier: Classifier, code: str, text
 @pytest.mark.parametrize(("code", "text"), MISSED_CATEGORY_MISSES)
 def test_classify_low_rated_wordings_miss(classifier: Classifier, code: str, text: str) -> None:
     assert code not in classifier.classify(text).categories
+# Phrasings that exercise the batch path's special cases: matches inside a token
+# (after an apostrophe or a dot), white space other than spaces, links, emoji only,
+# repeated problems in one text, and blank texts.
+BATCH_EDGE_CASES = [
+    "",
+    "   ",
+    "👍👍👍",
+    "syukur'a tidak bisa login, otp tidak masuk2",
+    "aplikasi lemot, pokoknya super'lemot",
+    "bayar 1.000.000 tapi status masih menunggu pembayaran",
+    "server\terror\nterus\u00a0dari pagi",
+    "cek https://contoh.example/bantuan lalu @petugas_kanim tolong jadwal penuh",
+    "loading terus, loading lagi, loading terus sampai request time out",
+    "tidak bisa login tidak bisa daftar tidak bisa bayar",
+    "kemarin error, sekarang sudah lancar, mantap",
+    "sudah bayar tapi belum terverifikasi? kapan diproses?",
+    "tidak ada error sama sekali, bagus aplikasinya",
+    "takut nanti kadaluwarsa kalau kode billing belum keluar",
+    "ribet  banget  daftarnya,   susah   verifikasi email",
+]
+
+
+def _batch_phrasings() -> list[str]:
+    texts = [text for _, text in CATEGORY_HITS + CATEGORY_MISSES + STEP_HITS + STEP_MISSES]
+    texts += [text for _, text in INTENTS]
+    return texts + BATCH_EDGE_CASES
+
+
+def test_code_frame_equals_classify_per_comment(classifier: Classifier) -> None:
+    texts = _batch_phrasings()
+    coded = classifier.code_frame(pd.DataFrame({"text": texts}))
+
+    for row, text in zip(coded.to_dict("records"), texts, strict=True):
+        single = classifier.classify(text)
+        assert row["categories"] == list(single.categories), text
+        assert row["themes"] == list(single.themes), text
+        assert row["stages"] == list(single.stages), text
+        assert row["steps"] == list(single.steps), text
+        assert row["intent"] == single.intent, text
+        assert row["uncertain"] == list(single.uncertain), text
+        evidence = [tuple(item.values()) for item in row["evidence"]]
+        assert evidence == [
+            (e.field, e.code, e.start, e.end, e.text) for e in single.evidence
+        ], text
+
+
+def test_gate_scan_equals_finditer(classifier: Classifier) -> None:
+    gate = classifier._gate
+    # Normalised texts, plus raw ones whose double spaces and tabs the scan must route.
+    texts = [normalize(text) for text in _batch_phrasings()]
+    texts += [text.lower() for text in BATCH_EDGE_CASES]
+    scanned = gate.scan(texts)
+
+    assert len(texts) >= 16  # below that, scan takes the per-text path
+    for text, found in zip(texts, scanned, strict=True):
+        expected = {}
+        for ident in gate.active(text):
+            spans = [match.span() for match in gate.patterns[ident].finditer(text)]
+            if spans:
+                expected[ident] = spans
+        assert found == expected, text
