@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from netno.oserrors import describe_os_error
+
 __all__ = [
     "CodebookError",
     "Context",
@@ -431,7 +433,11 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise CodebookError(
-            f"{path}: codebook tidak bisa dibaca ({error.strerror}); periksa path-nya"
+            f"{path}: codebook tidak bisa dibaca ({describe_os_error(error)}); periksa path-nya"
+        ) from error
+    except UnicodeDecodeError as error:
+        raise CodebookError(
+            f"{path}: bukan file teks UTF-8, jadi bukan codebook TOML; periksa path-nya"
         ) from error
     return parse_codebook(text, source=str(path))
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from netno.classify import Classifier, Coding
 from netno.codebook import Codebook
+from netno.oserrors import describe_os_error
 
 __all__ = ["GoldError", "GoldComment", "read_gold", "evaluate", "format_report", "register"]
 
@@ -42,7 +43,7 @@ def read_gold(path: str | Path, codebook: Codebook) -> list[GoldComment]:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except OSError as error:
         raise GoldError(
-            f"berkas gold {path} tidak bisa dibaca ({error.strerror}); periksa path-nya"
+            f"berkas gold {path} tidak bisa dibaca ({describe_os_error(error)}); periksa path-nya"
         ) from error
     except UnicodeDecodeError as error:
         raise GoldError(

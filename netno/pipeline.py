@@ -183,12 +183,18 @@ def recode_store(
     *,
     classifier: Classifier | None = None,
     progress: Callable[[int, int], None] | None = None,
+    actor: str = "sistem",
 ) -> int:
-    """Code every stored comment again with the current codebook; return how many were coded."""
+    """Code every stored comment again with the current codebook; return how many were coded.
+
+    The store logs the re-coding under ``actor``.
+    """
     classifier = classifier or Classifier()
     comments = store.comments_for_recode()
     coded = classifier.code_frame(comments, progress=progress)
-    return store.replace_codings(coded, codebook_version=classifier.codebook.version)
+    return store.replace_codings(
+        coded, codebook_version=classifier.codebook.version, actor=actor
+    )
 
 
 def load_demo(store: Store, path: Path, *, classifier: Classifier | None = None) -> BatchSummary:

@@ -14,6 +14,7 @@ import pandas as pd
 from netno.classify import Classifier
 from netno.cli import CommandError
 from netno.ingest import IngestError, IngestResult, TextColumnError, read_path
+from netno.oserrors import describe_os_error
 from netno.pipeline import code_export, import_bytes, recode_store
 from netno.privacy import neutralize_frame
 from netno.store import Store, StoreError
@@ -63,6 +64,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     recode.add_argument("--db", help="URL basis data (bawaan: data/netno.sqlite)")
     recode.add_argument("--codebook", type=Path, help="file codebook TOML lain")
     recode.set_defaults(handler=run_recode)
+
+
+def check_output_path(source: Path, output: Path) -> None:
+    """Reject an output path that would overwrite the input export.
+
+    Raises:
+        CommandError: both paths name the same file.
+    """
+    if output.exists() and source.exists() and output.resolve() == source.resolve():
+        raise CommandError(
+            f"file keluaran {str(output)!r} sama dengan file masukan, sehingga ekspor asli "
+            "akan tertimpa. Pilih nama file keluaran lain."
+        )
 
 
 def add_column_arguments(parser: argparse.ArgumentParser) -> None:
@@ -159,6 +173,7 @@ def run_classify(arguments: argparse.Namespace) -> int:
             f"format keluaran {output.suffix or '(tanpa ekstensi)'!r} tidak didukung; "
             f"pakai salah satu: {', '.join(OUTPUT_FORMATS)}"
         )
+    check_output_path(arguments.input, output)
     classifier = _classifier(arguments.codebook)
 
     started = time.perf_counter()
@@ -170,7 +185,9 @@ def run_classify(arguments: argparse.Namespace) -> int:
     try:
         write_table(table, output)
     except OSError as error:
-        raise CommandError(f"tidak bisa menulis {output}: {error.strerror}") from error
+        raise CommandError(
+            f"tidak bisa menulis {output}: {describe_os_error(error)}"
+        ) from error
     seconds = time.perf_counter() - started
 
     coded_share = (table["categories"].map(len) > 0).mean() if len(table) else 0.0
@@ -182,23 +199,29 @@ def run_classify(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def open_store(url: str | None) -> Store:
-    """Open the store at ``url`` (default: the dashboard's SQLite file)."""
+def open_store(url: str | None, *, create: bool = False) -> Store:
+    """Open the store at ``url`` (default: the dashboard's SQLite file).
+
+    Only ``import`` creates a new SQLite file (``create=True``); other commands reject
+    a path that does not exist, so a typing mistake does not leave an empty database.
+    """
     try:
-        return Store(url)
+        return Store(url, create=create)
     except StoreError as error:
         raise CommandError(str(error)) from error
 
 
 def run_import(arguments: argparse.Namespace) -> int:
-    store = open_store(arguments.db)
+    if not arguments.user.strip():
+        raise CommandError("--user tidak boleh kosong; isi nama pengunggah untuk log.")
+    store = open_store(arguments.db, create=True)
     classifier = Classifier()
     failed = 0
     for path in arguments.files:
         try:
             data = path.read_bytes()
         except OSError as error:
-            print(f"{path}: tidak bisa dibaca ({error.strerror}); file dilewati.")
+            print(f"{path}: tidak bisa dibaca ({describe_os_error(error)}); file dilewati.")
             failed += 1
             continue
         try:
@@ -228,12 +251,7 @@ def run_recode(arguments: argparse.Namespace) -> int:
     store = open_store(arguments.db)
     classifier = _classifier(arguments.codebook)
     started = time.perf_counter()
-    count = recode_store(store, classifier=classifier)
-    store.log(
-        "recode",
-        actor="baris-perintah",
-        detail={"codebook_version": classifier.codebook.version, "comments": count},
-    )
+    count = recode_store(store, classifier=classifier, actor="baris-perintah")
     print(
         f"{count} komentar dikodekan ulang dengan codebook versi {classifier.codebook.version} "
         f"dalam {time.perf_counter() - started:.1f} detik."

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from netno.oserrors import describe_os_error
+
 __all__ = [
     "SecretKeyError",
     "DEFAULT_SECRET_PATH",
@@ -74,8 +76,8 @@ def load_secret(path: Path | None = None) -> bytes:
         return _read_secret_file(key_path)
     except OSError as error:
         raise SecretKeyError(
-            f"Kunci pseudonim '{key_path}' tidak dapat dibuat ({error.strerror}). Periksa izin "
-            "folder, atau isi variabel lingkungan NETNO_SECRET_KEY."
+            f"Kunci pseudonim '{key_path}' tidak dapat dibuat ({describe_os_error(error)}). "
+            "Periksa izin folder, atau isi variabel lingkungan NETNO_SECRET_KEY."
         ) from error
     key = secrets.token_bytes(32)
     with os.fdopen(descriptor, "wb") as handle:
@@ -105,8 +107,8 @@ def _read_secret_file(key_path: Path) -> bytes:
         mode = key_path.stat().st_mode
     except OSError as error:
         raise SecretKeyError(
-            f"Kunci pseudonim '{key_path}' tidak dapat dibaca ({error.strerror}). Periksa izin "
-            "file, atau isi variabel lingkungan NETNO_SECRET_KEY."
+            f"Kunci pseudonim '{key_path}' tidak dapat dibaca ({describe_os_error(error)}). "
+            "Periksa izin file, atau isi variabel lingkungan NETNO_SECRET_KEY."
         ) from error
     if len(key) < _MIN_SECRET_BYTES:
         raise SecretKeyError(
@@ -238,7 +240,9 @@ _OFFICIAL_MENTION_RE = re.compile(
 def _pseudonymise_mentions(text: str, secret: bytes) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name.startswith("pengguna-") or _OFFICIAL_MENTION_RE.search(name):
+        # A pseudonym already in the text ("@pengguna-3f9a1c2b") stays as it is.
+        already = match.string.startswith("pengguna-", match.start(1))
+        if already or _OFFICIAL_MENTION_RE.search(name):
             return match.group(0)
         return "@" + pseudonym(name, secret)
 
@@ -250,10 +254,11 @@ def protect_frame(
 ) -> pd.DataFrame:
     """Return a copy of a comment frame with authors pseudonymised and texts masked.
 
-    ``author`` and @mentions of people in ``text`` become ``pengguna-xxxxxxxx``
-    pseudonyms unless ``keep_usernames`` is True. Mentions of official accounts (names
-    containing "imigrasi", "kanim", "paspor" and the like) are kept. ``text`` is
-    always passed through ``mask_text``. Missing values stay missing.
+    ``author`` becomes a ``pengguna-xxxxxxxx`` pseudonym unless ``keep_usernames`` is
+    True. @mentions of people in ``text`` always become pseudonyms, because they name
+    someone other than the commenter. Mentions of official accounts (names containing
+    "imigrasi", "kanim", "paspor" and the like) are kept. ``text`` is always passed
+    through ``mask_text``. Missing values stay missing.
     """
     protected = frame.copy()
     if "author" in protected.columns and not keep_usernames:
@@ -269,9 +274,11 @@ def protect_frame(
         texts = []
         for value in protected["text"].tolist():
             if isinstance(value, str):
-                value = mask_text(value)
-                if not keep_usernames and "@" in value:
+                # Mentions first: a masked e-mail ("b***@g***.com") would otherwise
+                # read as a mention of "g".
+                if "@" in value:
                     value = _pseudonymise_mentions(value, secret)
+                value = mask_text(value)
             texts.append(value)
         protected["text"] = pd.Series(texts, index=protected.index, dtype=protected["text"].dtype)
     return protected

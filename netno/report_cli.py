@@ -50,12 +50,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _load_coded(arguments: argparse.Namespace) -> pd.DataFrame:
     # Imported here because the pipeline and the store load heavier dependencies.
     if arguments.db:
-        from netno.store import Store
+        from netno.store import Store, StoreError
 
-        return Store(arguments.db).coded_frame()
+        try:
+            return Store(arguments.db, create=False).coded_frame()
+        except StoreError as error:
+            raise CommandError(str(error)) from error
+    from netno.ingest import IngestError
     from netno.pipeline import code_files
 
-    return code_files(list(arguments.inputs))
+    try:
+        return code_files(list(arguments.inputs))
+    except IngestError as error:
+        raise CommandError(str(error)) from error
 
 
 def run_report(arguments: argparse.Namespace) -> int:

@@ -22,6 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from netno.oserrors import describe_os_error
+
 __all__ = [
     "ACTION_STATUSES",
     "BatchSummary",
@@ -203,6 +205,25 @@ def _resolve_url(url: str | None) -> str:
     return url
 
 
+def _check_sqlite_path(url: str, *, create: bool) -> None:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    path = Path(parsed.database)
+    if path == DEFAULT_SQLITE_PATH or path.exists():
+        return
+    if not create:
+        raise StoreError(
+            f"Basis data {str(path)!r} tidak ada. Periksa --db; basis data baru dibuat oleh "
+            "python -m netno import."
+        )
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"Folder {str(path.parent)!r} untuk basis data tidak ada. Periksa --db atau buat "
+            "foldernya dulu."
+        )
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Hand transaction control to SQLAlchemy's "begin" event below; the sqlite3
     # module's own implicit BEGIN would run DDL and reads outside transactions.
@@ -232,7 +253,9 @@ def _create_engine(url: str) -> Engine:
                 f"URL basis data {url!r} tidak didukung: SQLite di memori tidak bisa dipakai "
                 "bersama antarproses. Gunakan file, misalnya sqlite:///data/netno.sqlite."
             )
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # Only the dashboard's own default file gets its folder created.
+        if Path(database) == DEFAULT_SQLITE_PATH:
+            DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000})
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -417,8 +440,18 @@ class Store:
         StoreError: the URL is not supported or the database cannot be opened.
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, create: bool = True) -> None:
+        """Open the store at ``url`` (see the class docstring for the default).
+
+        With ``create=False`` a SQLite file that does not exist yet is an error instead
+        of a new, empty store: commands that only read use it, so a mistyped path fails.
+
+        Raises:
+            StoreError: the URL is not supported, the SQLite file or its folder does
+                not exist, or the database cannot be opened.
+        """
         self.url = _resolve_url(url)
+        _check_sqlite_path(self.url, create=create)
         self._engine = _engine_for(self.url)
         self._writer = self._engine.execution_options(netno_write=True)
 
@@ -731,6 +764,7 @@ class Store:
         *,
         codebook_version: str,
         progress: Callable[[int, int], None] | None = None,
+        actor: str = "sistem",
     ) -> int:
         """Store new codes for stored comments in one transaction; return how many.
 
@@ -770,7 +804,7 @@ class Store:
                     ])
                     if progress is not None:
                         progress(min(done * _CHUNK, total), total)
-                self._log(connection, "kode_ulang", actor="sistem", detail={
+                self._log(connection, "kode_ulang", actor=actor, detail={
                     "codebook_version": codebook_version, "comments": total,
                 })
         except SQLAlchemyError as error:
@@ -916,23 +950,25 @@ class Store:
             ) from error
         except OSError as error:
             raise StoreError(
-                f"File cadangan {str(path)!r} tidak bisa ditulis ({error.strerror}). Periksa "
-                "folder dan izin tulisnya."
+                f"File cadangan {str(path)!r} tidak bisa ditulis ({describe_os_error(error)}). "
+                "Periksa folder dan izin tulisnya."
             ) from error
         _LOGGER.info("backup written to %s: %s", path, counts)
 
-    def restore(self, path: Path, *, actor: str) -> None:
+    def restore(self, path: Path, *, actor: str, source_name: str | None = None) -> None:
         """Replace everything in the store with the content of a backup file.
 
         The whole file is read and checked before anything changes, and the
-        replacement is one transaction.
+        replacement is one transaction. ``source_name`` names the file in messages and
+        in the log when ``path`` is a temporary copy (an upload).
 
         Raises:
             StoreError: the file is missing, is not a netno backup, is damaged or
                 comes from a newer schema; or the database fails. The store is left
                 as it was.
         """
-        content = _read_backup(Path(path))
+        name = source_name or str(path)
+        content = _read_backup(Path(path), name=name)
         try:
             with self._writer.begin() as connection:
                 for table in reversed(TABLES):
@@ -943,12 +979,12 @@ class Store:
                 if self.dialect == "postgresql":
                     _reset_sequences(connection)
                 self._log(connection, "pulihkan_cadangan", actor=actor, detail={
-                    "file": Path(path).name,
-                    "rows": {name: len(rows) for name, rows in content.items()},
+                    "file": Path(name).name,
+                    "rows": {table: len(rows) for table, rows in content.items()},
                 })
         except SQLAlchemyError as error:
             raise StoreError(
-                f"Cadangan {str(path)!r} gagal dipulihkan ({_reason(error)}). Data lama tetap "
+                f"Cadangan {name!r} gagal dipulihkan ({_reason(error)}). Data lama tetap "
                 "utuh."
             ) from error
         _LOGGER.info("restored %s by %s", path, actor)
@@ -1055,14 +1091,13 @@ def _write_backup(connection: Connection, path: Path) -> dict[str, int]:
     return counts
 
 
-def _read_backup(path: Path) -> dict[str, list[dict[str, Any]]]:
+def _read_backup(path: Path, *, name: str) -> dict[str, list[dict[str, Any]]]:
     """Read and check a whole backup file; return the rows of each table.
 
     Raises:
         StoreError: the file is missing, not a zip, not a netno backup, from a newer
             schema, or a table is missing, cut short or holds a wrongly typed value.
     """
-    name = str(path)
     if not path.is_file():
         raise StoreError(f"File cadangan {name!r} tidak ditemukan. Periksa nama dan lokasinya.")
     try:

@@ -56,9 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.add_argument("--db", metavar="URL", help=_DB_HELP)
 
 
-def _open(arguments: argparse.Namespace) -> Store:
+def _open(arguments: argparse.Namespace, *, create: bool = False) -> Store:
     try:
-        return Store(arguments.db)
+        return Store(arguments.db, create=create)
     except StoreError as error:
         raise CommandError(str(error)) from error
 
@@ -122,7 +122,7 @@ def _backup(arguments: argparse.Namespace) -> int:
 
 
 def _restore(arguments: argparse.Namespace) -> int:
-    store = _open(arguments)
+    store = _open(arguments, create=True)
     _confirm(f"Seluruh isi basis data akan diganti dengan isi {arguments.file}.", arguments)
     try:
         store.restore(arguments.file, actor="cli")

@@ -1008,6 +1008,9 @@ def _run_words(arguments: argparse.Namespace) -> int:
     except WordFrequencyError as error:
         raise CommandError(str(error)) from error
 
+    from netno.pipeline_cli import check_output_path
+
+    check_output_path(Path(arguments.input), Path(arguments.output))
     texts = _read_input(arguments)
     result = word_frequency(texts, query)
     table = result.terms[list(TERM_COLUMNS)]
@@ -1019,6 +1022,10 @@ def _run_words(arguments: argparse.Namespace) -> int:
             "periksa foldernya dan izin menulis."
         ) from error
     _LOGGER.info("wrote %d terms to %s", len(table), arguments.output)
+    print(
+        f"{len(table)} istilah dari {result.total_comments} komentar ditulis ke "
+        f"{arguments.output}."
+    )
     return 0
 
 

@@ -62,9 +62,7 @@ if st.button("Kodekan ulang semua komentar", key="ru_recode"):
         progress=lambda done, total: bar.progress(
             min(done / total, 1.0) if total else 1.0, text=f"Mengodekan ulang: {done}/{total}"
         ),
-    )
-    store.log(
-        "recode", actor=current_user(), detail={"codebook_version": current, "comments": count}
+        actor=current_user(),
     )
     st.success(f"{count} komentar dikodekan ulang dengan codebook versi {current}.")
 
@@ -84,13 +82,17 @@ if left.button("Siapkan file cadangan", key="ru_backup"):
 restore_file = right.file_uploader("Pulihkan dari file cadangan", type=["zip"], key="ru_restore")
 if restore_file is not None:
     right.warning("Memulihkan mengganti SELURUH isi basis data dengan isi file cadangan.")
-    if right.button("Pulihkan sekarang", key="ru_restore_go"):
+    sure = right.checkbox(
+        f"Saya yakin ingin mengganti seluruh isi basis data dengan {restore_file.name}",
+        key="ru_restore_confirm",
+    )
+    if right.button("Pulihkan sekarang", disabled=not sure, key="ru_restore_go"):
         with tempfile.TemporaryDirectory() as folder:
-            # The upload's own name is never used as a path.
+            # The upload's own name is never used as a path, only in messages.
             path = Path(folder) / "cadangan.zip"
             path.write_bytes(restore_file.getvalue())
             try:
-                store.restore(path, actor=current_user())
+                store.restore(path, actor=current_user(), source_name=restore_file.name)
             except StoreError as error:
                 right.error(f"{escape_markdown(error)} Isi basis data tidak berubah.")
             else:

@@ -138,3 +138,87 @@ def test_classify_guessed_column_needs_confirmation(tmp_path, capsys) -> None:
     assert "--text-column" in message
     assert accepted == 0
     assert output.read_text(encoding="utf-8").count("\n") == 2
+
+
+def test_classify_refuses_to_overwrite_input(export_path, capsys) -> None:
+    original = export_path.read_bytes()
+
+    code = main(["classify", str(export_path), "-o", str(export_path)])
+
+    assert code == 2
+    assert "tertimpa" in capsys.readouterr().err
+    assert export_path.read_bytes() == original
+
+
+def test_words_refuses_to_overwrite_input(export_path, capsys) -> None:
+    original = export_path.read_bytes()
+
+    code = main(["words", str(export_path), "-o", str(export_path)])
+
+    assert code == 2
+    assert export_path.read_bytes() == original
+
+
+def test_read_commands_reject_missing_database(tmp_path, capsys) -> None:
+    missing = tmp_path / "salah-ketik.sqlite"
+
+    for command in (["batches"], ["stats"], ["recode"], ["report", "-o", "x.html"]):
+        code = main([*command, "--db", str(missing)])
+        assert code == 2, command
+        assert "tidak ada" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_import_rejects_missing_folder(export_path, tmp_path, capsys) -> None:
+    target = tmp_path / "tidak-ada" / "netno.sqlite"
+
+    code = main(["import", str(export_path), "--db", str(target)])
+
+    assert code == 2
+    assert not target.parent.exists()
+
+
+def test_short_secret_key_is_one_line(export_path, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("NETNO_SECRET_KEY", "pendek")
+
+    finished = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "netno",
+            "classify",
+            str(export_path),
+            "-o",
+            str(tmp_path / "hasil.jsonl"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert finished.returncode == 2
+    assert "Traceback" not in finished.stderr
+    assert "NETNO_SECRET_KEY" in finished.stderr
+
+
+def test_codebook_binary_file_rejected(export_path, tmp_path, capsys) -> None:
+    junk = tmp_path / "codebook.toml"
+    junk.write_bytes(b"\xff\xfe\x00\x81 bukan teks")
+
+    code = main(
+        ["classify", str(export_path), "-o", str(tmp_path / "h.jsonl"), "--codebook", str(junk)]
+    )
+
+    assert code == 2
+    assert "UTF-8" in capsys.readouterr().err
+
+
+def test_help_is_indonesian(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["classify", "--help"])
+
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("penggunaan:")
+    assert "pilihan:" in help_text
+    assert "show this help" not in help_text

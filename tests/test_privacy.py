@@ -219,11 +219,21 @@ def test_protect_frame_returns_copy():
     assert "0812-3456-7890" in original["text"][0]
 
 
-def test_protect_frame_keep_usernames():
+def test_protect_frame_keep_usernames_keeps_only_author():
     protected = protect_frame(_comments(), secret=SECRET, keep_usernames=True)
     assert protected["author"][0] == "budi_s"
-    assert "@teman_saya" in protected["text"][0]
+    assert "@teman_saya" not in protected["text"][0]
+    assert "@" + pseudonym("teman_saya", SECRET) in protected["text"][0]
     assert "08xx-xxxx-7890" in protected["text"][0]
+
+
+def test_protect_frame_masks_email_not_as_mention():
+    frame = pd.DataFrame({"author": [None], "text": ["kirim ke budi.santoso@gmail.com ya"]})
+
+    protected = protect_frame(frame, secret=SECRET)["text"][0]
+
+    assert protected == "kirim ke " + mask_text("budi.santoso@gmail.com") + " ya"
+    assert "pengguna-" not in protected
 
 
 def test_protect_frame_idempotent():

@@ -382,12 +382,30 @@ def test_store_default_url_uses_environment(monkeypatch, tmp_path):
     assert path.exists()
 
 
-def test_store_plain_path_creates_directory(tmp_path):
-    path = tmp_path / "baru" / "netno.sqlite"
+def test_store_plain_path_creates_file(tmp_path):
+    path = tmp_path / "netno.sqlite"
 
     Store(str(path)).log("cek", actor="uji", detail={})
 
     assert path.exists()
+
+
+def test_store_missing_folder_rejected(tmp_path):
+    path = tmp_path / "salah-ketik" / "netno.sqlite"
+
+    with pytest.raises(StoreError, match="Folder"):
+        Store(str(path))
+
+    assert not path.parent.exists()
+
+
+def test_store_without_create_rejects_missing_file(tmp_path):
+    path = tmp_path / "belum-ada.sqlite"
+
+    with pytest.raises(StoreError, match="tidak ada"):
+        Store(str(path), create=False)
+
+    assert not path.exists()
 
 
 def test_store_unsupported_url_raises():

@@ -42,7 +42,10 @@ def test_batches_json_lists_counts(database_url, capsys):
 
 
 def test_batches_empty_store_says_so(tmp_path, capsys):
-    code, out, _ = _run(capsys, "batches", "--db", str(tmp_path / "kosong.sqlite"))
+    path = tmp_path / "kosong.sqlite"
+    Store(str(path))
+
+    code, out, _ = _run(capsys, "batches", "--db", str(path))
 
     assert code == 0
     assert out.strip() == "Belum ada batch tersimpan."
@@ -73,8 +76,10 @@ def test_remove_batch_without_yes_refuses_when_not_interactive(tmp_path, capsys,
 
 
 def test_remove_batch_unknown_id_exits_2(tmp_path, capsys):
-    code, _, err = _run(capsys, "remove-batch", "7", "--yes", "--db",
-                        str(tmp_path / "netno.sqlite"))
+    path = str(tmp_path / "netno.sqlite")
+    Store(path)
+
+    code, _, err = _run(capsys, "remove-batch", "7", "--yes", "--db", path)
 
     assert code == 2
     assert "Batch 7 tidak ditemukan" in err
