@@ -771,6 +771,43 @@ def _looks_like_date_column(values: list[str]) -> bool:
     return hits >= 0.8 * len(values)
 
 
+# Bidirectional overrides and isolates reorder what a reader sees (a file named
+# "x\u202Egpj.csv" shows as "xvsc.jpg"), and zero-width characters hide inside
+# words. The zero-width joiner stays: emoji sequences need it.
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove bidirectional control and zero-width characters (but not the emoji joiner)."""
+    return _INVISIBLE_RE.sub("", text)
+
+
+SOURCE_LABELS = {
+    "instagram-graph": "komentar Instagram (Graph API)",
+    "instaloader": "komentar Instagram (instaloader)",
+    "apify": "komentar Instagram (Apify)",
+    "meta-dyi": "unduhan data Meta (Download your information)",
+    "exportcomments": "komentar Instagram (ExportComments)",
+    "google-play": "ulasan Google Play",
+    "netno": "tabel ulasan netno",
+    "umum": "tabel umum (kolom dipilih otomatis)",
+}
+_CONTAINER_LABELS = {"csv": "CSV", "xlsx": "Excel", "json": "JSON", "jsonl": "JSON Lines"}
+
+
+def describe_source_format(source_format: str) -> str:
+    """Return a ``"<container>:<shape>"`` label such as ``json:apify`` in Indonesian."""
+    container, _, shape = source_format.partition(":")
+    kind = SOURCE_LABELS.get(shape, shape or "tidak dikenal")
+    return f"{kind}, file {_CONTAINER_LABELS.get(container, container)}"
+
+
+def looks_like_comments(values: Iterable[object]) -> bool:
+    """Return True when a column's sample reads like free text rather than numbers or ids."""
+    sample = [str(value) for value in values if _cell_text(value) is not None]
+    return _text_score(sample) > 0
+
+
 def _text_score(values: list[str]) -> float:
     """Mean length of free text, or 0 for numbers, dates, URLs and short codes."""
     if not values:
@@ -1012,6 +1049,7 @@ class _Builder:
         text = _cell_text(values.get("text"))
         if text is not None:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
+            text = strip_invisible(text).strip() or None
         if text is None:
             self.skipped.append(SkippedRow(row_number, "Teks komentar kosong; baris dilewati."))
             return

@@ -11,7 +11,14 @@ from pathlib import Path
 import pandas as pd
 
 from netno.classify import Classifier
-from netno.ingest import JAKARTA, IngestResult, read_comments, read_path
+from netno.ingest import (
+    JAKARTA,
+    IngestResult,
+    RowNote,
+    read_comments,
+    read_path,
+    strip_invisible,
+)
 from netno.privacy import load_secret, protect_frame
 from netno.store import BatchSummary, Store
 
@@ -19,6 +26,15 @@ _LOGGER = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 """Progress callback: ``(stage, done, total)`` with stage ``"baca"``, ``"kode"`` or ``"simpan"``."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one stored upload produced: the batch and the rows changed on the way in."""
+
+    batch: BatchSummary
+    notes: list[RowNote]
+    source_format: str
 
 
 @dataclass
@@ -115,7 +131,7 @@ def import_bytes(
     progress: Progress | None = None,
     text_column: str | None = None,
     date_column: str | None = None,
-) -> BatchSummary:
+) -> ImportReport:
     """Read, protect, code and store one uploaded file; nothing is stored when any step fails.
 
     ``text_column`` and ``date_column`` override the columns the reader detects.
@@ -125,6 +141,8 @@ def import_bytes(
         netno.store.StoreError: the store rejected the batch.
     """
     classifier = classifier or Classifier()
+    # The name is shown in the batch list and log, never used as a path.
+    file_name = strip_invisible(file_name).strip()[:200] or "(tanpa nama)"
 
     def reading_progress(done: int, total: int) -> None:
         if progress is not None:
@@ -149,7 +167,7 @@ def import_bytes(
     summary = store_export(export, store, uploaded_by=uploaded_by, classifier=classifier)
     if progress is not None:
         progress("simpan", 1, 1)
-    return summary
+    return ImportReport(batch=summary, notes=list(ingest.notes), source_format=ingest.source_format)
 
 
 def code_files(
@@ -197,8 +215,24 @@ def recode_store(
     )
 
 
+DEMO_UPLOADER = "demo"
+
+
 def load_demo(store: Store, path: Path, *, classifier: Classifier | None = None) -> BatchSummary:
     """Import the bundled demo export into an empty store."""
-    return import_bytes(
-        path.read_bytes(), path.name, store, uploaded_by="demo", classifier=classifier
+    report = import_bytes(
+        path.read_bytes(), path.name, store, uploaded_by=DEMO_UPLOADER, classifier=classifier
     )
+    return report.batch
+
+
+def remove_demo(store: Store, *, actor: str) -> int:
+    """Remove the demo batches, so invented comments never mix with real ones.
+
+    Returns the number of demo comments removed (0 when none were stored).
+    """
+    removed = 0
+    for batch in store.batches():
+        if batch.uploaded_by == DEMO_UPLOADER:
+            removed += store.remove_batch(batch.id, actor=actor)
+    return removed

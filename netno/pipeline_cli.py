@@ -15,7 +15,7 @@ from netno.classify import Classifier
 from netno.cli import CommandError
 from netno.ingest import IngestError, IngestResult, TextColumnError, read_path
 from netno.oserrors import describe_os_error
-from netno.pipeline import code_export, import_bytes, recode_store
+from netno.pipeline import code_export, import_bytes, recode_store, remove_demo
 from netno.privacy import neutralize_frame
 from netno.store import Store, StoreError
 
@@ -225,7 +225,7 @@ def run_import(arguments: argparse.Namespace) -> int:
             failed += 1
             continue
         try:
-            summary = import_bytes(
+            report = import_bytes(
                 data,
                 path.name,
                 store,
@@ -239,11 +239,15 @@ def run_import(arguments: argparse.Namespace) -> int:
             print(f"{path}: {error} Tidak ada yang disimpan dari file ini.")
             failed += 1
             continue
+        summary = report.batch
         print(
             f"{path}: batch {summary.id}, {summary.rows_read} baris dibaca, "
             f"{summary.rows_new} baru, {summary.rows_duplicate} duplikat, "
-            f"{summary.rows_skipped} dilewati."
+            f"{summary.rows_skipped} dilewati, {len(report.notes)} dipotong."
         )
+        removed = remove_demo(store, actor=arguments.user)
+        if removed:
+            print(f"Data contoh ({removed} komentar) dihapus karena data asli sudah masuk.")
     return 1 if failed else 0
 
 

@@ -9,7 +9,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -282,6 +282,42 @@ def protect_frame(
             texts.append(value)
         protected["text"] = pd.Series(texts, index=protected.index, dtype=protected["text"].dtype)
     return protected
+
+
+_PERSONAL_COLUMN_RE = re.compile(
+    r"(?i)user|name|nama|owner|profile|profil|author|penulis|akun|account|pic|url|link|from"
+)
+
+
+def personal_columns(columns: Iterable[str], *, author: str | None = None) -> list[str]:
+    """Return the columns of a raw export that name or point to a person.
+
+    Matches the detected author column and every column whose name suggests a user
+    name, profile or link. A post link is blanked too: it cannot be told apart.
+    """
+    return [
+        column
+        for column in columns
+        if column == author or _PERSONAL_COLUMN_RE.search(str(column))
+    ]
+
+
+def mask_preview(frame: pd.DataFrame, *, hidden_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """Return a copy of a raw preview with personal data masked in every text cell.
+
+    ``hidden_columns`` (user names, profile links) are blanked out entirely, because
+    a preview shows the file as exported, before pseudonyms exist.
+    """
+    hidden = set(hidden_columns)
+    preview = frame.copy()
+    for column in preview.columns:
+        if column in hidden:
+            preview[column] = "(disamarkan)"
+        elif preview[column].dtype == object:
+            preview[column] = preview[column].map(
+                lambda value: mask_text(value) if isinstance(value, str) else value
+            )
+    return preview
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -2,31 +2,36 @@
 
 import streamlit as st
 
-from netno.ingest import IngestError, preview
+from netno.ingest import (
+    DEFAULT_MAX_ROWS,
+    IngestError,
+    describe_source_format,
+    looks_like_comments,
+    preview,
+)
 from netno.markup import escape_markdown
-from netno.pipeline import import_bytes
+from netno.pipeline import import_bytes, remove_demo
+from netno.privacy import mask_preview, personal_columns
 from netno.store import StoreError
 from pages.shared import codebook, current_user, get_store, require_staff
 
 STAGE_TEXT = {"baca": "Membaca file", "kode": "Mengodekan komentar", "simpan": "Menyimpan"}
 NO_COLUMN = "(tidak ada)"
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "json", "jsonl", "ndjson"]
 
 st.title("Unggah data")
 require_staff("mengunggah data")
 
 limit_mb = st.get_option("server.maxUploadSize")
+max_rows = f"{DEFAULT_MAX_ROWS:,}".replace(",", ".")
 st.caption(
-    f"Format yang diterima: CSV (koma, titik koma atau tab), Excel (.xlsx), JSON dan JSONL "
-    f"dari ekspor Instagram atau ulasan Play Store. Ukuran maksimal {limit_mb} MB per file. "
-    "Nomor telepon, e-mail, NIK, nomor paspor, nomor permohonan dan kode billing disamarkan "
-    "sebelum disimpan."
+    "Format yang diterima: CSV (koma, titik koma atau tab), Excel (.xlsx), JSON dan JSONL "
+    f"dari ekspor Instagram atau ulasan Play Store. Ukuran maksimal {limit_mb} MB dan "
+    f"{max_rows} baris per file. Nomor telepon, e-mail, NIK, nomor paspor, nomor permohonan "
+    "dan kode billing disamarkan sebelum disimpan."
 )
 
-uploaded = st.file_uploader(
-    "Pilih file ekspor komentar",
-    type=["csv", "tsv", "txt", "xlsx", "json", "jsonl"],
-    key="ud_file",
-)
+uploaded = st.file_uploader("Pilih file ekspor komentar", type=UPLOAD_TYPES, key="ud_file")
 if uploaded is None:
     st.stop()
 
@@ -39,7 +44,12 @@ except IngestError as error:
 
 guess = detected.guess
 st.subheader("Pratinjau")
-st.write(f"Format dikenali: **{detected.source_format}**.")
+st.write(f"Format dikenali: **{describe_source_format(detected.source_format)}**.")
+if detected.rows_estimate and detected.rows_estimate > DEFAULT_MAX_ROWS:
+    st.warning(
+        f"File ini berisi sekitar {detected.rows_estimate} baris, lebih dari batas "
+        f"{DEFAULT_MAX_ROWS} baris, sehingga akan ditolak. Pecah file menjadi beberapa bagian."
+    )
 if not guess.confident:
     st.warning(
         "Kolom teks komentar belum bisa dipastikan. Periksa pilihan kolom di bawah "
@@ -60,12 +70,28 @@ date_column = right.selectbox(
     index=date_options.index(guess.date) if guess.date in date_options else 0,
     key="ud_date_column",
 )
-st.dataframe(detected.frame.head(10), hide_index=True, width="stretch")
+if text_column in detected.frame and not looks_like_comments(detected.frame[text_column]):
+    st.warning(
+        f"Kolom {escape_markdown(text_column)!r} tampaknya berisi angka atau kode, bukan "
+        "komentar. Pilih kolom yang berisi teks komentar."
+    )
+hidden = personal_columns(detected.frame.columns, author=guess.author)
+st.dataframe(
+    mask_preview(detected.frame.head(10), hidden_columns=hidden), hide_index=True, width="stretch"
+)
+st.caption("Pratinjau sudah disamarkan: kolom nama pengguna dan tautan profil tidak ditampilkan.")
 
 keep_usernames = st.checkbox(
-    "Simpan nama pengguna asli (bawaan: diganti nama samaran yang tetap)",
+    "Simpan nama pengguna pengirim apa adanya",
     key="ud_keep_usernames",
+    help="Bawaan: nama pengguna diganti nama samaran yang tetap. Akun lain yang disebut "
+    "dengan @ di dalam komentar selalu disamarkan.",
 )
+if keep_usernames:
+    st.warning(
+        "Nama pengguna asli akan tersimpan dan terlihat oleh staf. Pilih ini hanya bila "
+        "kantor memang perlu menghubungi pengirim komentar."
+    )
 if not st.button("Kodekan dan simpan", type="primary", key="ud_submit"):
     st.stop()
 
@@ -86,11 +112,12 @@ if text_column != guess.text:
 if date_column != (guess.date or NO_COLUMN) and date_column != NO_COLUMN:
     chosen["date_column"] = date_column
 
+store = get_store()
 try:
-    summary = import_bytes(
+    report = import_bytes(
         data,
         uploaded.name,
-        get_store(),
+        store,
         uploaded_by=current_user(),
         keep_usernames=keep_usernames,
         progress=show_progress,
@@ -102,14 +129,24 @@ except (IngestError, StoreError) as error:
     st.stop()
 
 bar.progress(1.0, text="Selesai")
+summary = report.batch
 st.success(
     f"Batch {summary.id} tersimpan: {summary.rows_read} baris dibaca, {summary.rows_new} komentar "
     f"baru, {summary.rows_duplicate} duplikat (sudah tersimpan), {summary.rows_skipped} dilewati."
 )
+removed = remove_demo(store, actor=current_user())
+if removed:
+    st.info(f"Data contoh ({removed} komentar) dihapus karena data asli sudah masuk.")
 if summary.skipped:
     st.subheader("Baris yang dilewati")
     st.dataframe(
         [{"Baris": item["row_number"], "Alasan": item["reason"]} for item in summary.skipped],
+        hide_index=True,
+    )
+if report.notes:
+    st.subheader("Baris yang diubah")
+    st.dataframe(
+        [{"Baris": note.row_number, "Catatan": note.message} for note in report.notes],
         hide_index=True,
     )
 st.caption(f"Dikodekan dengan codebook versi {codebook().version}.")

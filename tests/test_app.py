@@ -83,8 +83,11 @@ def test_app_upload_stores_batch(app_environment: str) -> None:
     app.run()
 
     assert not app.exception
-    assert store.comment_count() == before + len(UPLOAD)
+    assert before > len(UPLOAD)
+    # The first real upload removes the demo comments.
+    assert store.comment_count() == len(UPLOAD)
     assert any("Batch" in success.value for success in app.success)
+    assert any("Data contoh" in info.value for info in app.info)
 
 
 def test_app_upload_rejects_bad_file(app_environment: str) -> None:
@@ -130,3 +133,20 @@ def test_app_warns_about_mixed_codebook_versions(app_environment: str) -> None:
 
     assert not app.exception
     assert any("3 komentar masih dikodekan" in warning.value for warning in app.warning)
+
+
+def test_app_upload_preview_hides_personal_data(app_environment: str) -> None:
+    app = start_app()
+    app.switch_page("pages/unggah_data.py")
+    app.run()
+
+    rows = [dict(UPLOAD[0], text="hubungi saya di 0812-3456-7890 ya")]
+    app.get("file_uploader")[0].set_value(
+        ("pribadi.json", json.dumps(rows).encode("utf-8"), "application/json")
+    )
+    app.run()
+
+    shown = app.dataframe[0].value
+    assert not app.exception
+    assert "penguji_satu" not in shown.to_string()
+    assert "3456" not in shown.to_string()

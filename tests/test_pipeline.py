@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 from netno.ingest import IngestError
-from netno.pipeline import add_calendar_columns, code_files, import_bytes, recode_store
+from netno.pipeline import (
+    add_calendar_columns,
+    code_files,
+    import_bytes,
+    load_demo,
+    recode_store,
+    remove_demo,
+)
+from tests.conftest import ROOT
 from netno.store import Store
 
 SECRET = b"kunci-uji-pipeline-yang-panjang"
@@ -41,7 +49,7 @@ def export_bytes(records: list[dict] = EXPORT) -> bytes:
 def test_import_bytes_stores_coded_batch(sqlite_url: str) -> None:
     store = Store(sqlite_url)
 
-    summary = import_bytes(export_bytes(), "maret.json", store, uploaded_by="uji")
+    summary = import_bytes(export_bytes(), "maret.json", store, uploaded_by="uji").batch
     coded = store.coded_frame().set_index("source_id")
 
     assert summary.rows_new == 2
@@ -74,7 +82,7 @@ def test_import_bytes_twice_stores_once(sqlite_url: str) -> None:
     store = Store(sqlite_url)
 
     import_bytes(export_bytes(), "maret.json", store, uploaded_by="uji")
-    second = import_bytes(export_bytes(), "maret-lagi.json", store, uploaded_by="uji")
+    second = import_bytes(export_bytes(), "maret-lagi.json", store, uploaded_by="uji").batch
 
     assert second.rows_new == 0
     assert second.rows_duplicate == 2
@@ -135,3 +143,27 @@ def test_calendar_columns_leave_undated_empty() -> None:
     assert result.loc[0, "month"] == "2026-02"
     assert result.loc[1, "month"] is None
     assert result.loc[1, "day"] is None
+
+
+def test_import_bytes_reports_truncated_comment(sqlite_url: str) -> None:
+    long_comment = dict(EXPORT[0], id="p-panjang", text="aplikasi lemot " * 2000)
+
+    report = import_bytes(
+        export_bytes([long_comment]), "panjang.json", Store(sqlite_url), uploaded_by="uji"
+    )
+
+    assert report.batch.rows_new == 1
+    assert len(report.notes) == 1
+    assert report.source_format.startswith("json:")
+
+
+def test_remove_demo_leaves_real_batches(sqlite_url: str) -> None:
+    store = Store(sqlite_url)
+    load_demo(store, ROOT / "data" / "demo_comments.json")
+    real = import_bytes(export_bytes(), "maret.json", store, uploaded_by="uji").batch
+
+    removed = remove_demo(store, actor="uji")
+
+    assert removed > 100
+    assert [batch.id for batch in store.batches()] == [real.id]
+    assert store.comment_count() == 2
