@@ -146,7 +146,8 @@ def _first_words(items: list[tuple[Any, Any]], index: int = 0) -> set[str] | Non
     if index >= len(items):
         return None
     op, argument = items[index]
-    if op is _sre.AT:
+    if op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+        # Zero-width items: skipping a lookaround keeps the result a necessary condition.
         return _first_words(items, index + 1)
     if op is _sre.LITERAL:
         chars: list[str] = []
@@ -419,16 +420,40 @@ def _start_words(pattern: re.Pattern[str]) -> set[str] | None:
     return words
 
 
+def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
+    """Tell whether every match of the parsed sequence ``items`` ends with a literal space."""
+    if not items:
+        return False
+    op, argument = items[-1]
+    if op is _sre.LITERAL:
+        return bool(argument == ord(" "))
+    if op is _sre.SUBPATTERN:
+        return _ends_with_space(list(argument[-1].data))
+    if op is _sre.BRANCH:
+        return all(_ends_with_space(list(branch.data)) for branch in argument[1])
+    return False
+
+
 def _word_conditions(pattern: str) -> list[set[str]]:
     """Return sets of word starts that a match must contain, one set per word position.
 
-    Only word positions of the top-level sequence are read (the start, and each
-    position after a literal space); a position whose words cannot be read adds no
-    condition, so the result is always a necessary condition.
+    Only word positions of the top-level sequence are read: the start, each position
+    after a literal space, and each position after a repeat of words that end with a
+    space (``(?:\\w+ ){0,2}``) when a word starts before that repeat. A position
+    whose words cannot be read adds no condition, so the result is always a
+    necessary condition.
     """
     items = list(_sre_parser.parse(pattern).data)
     starts = [0]
-    starts += [index + 1 for index, item in enumerate(items) if item == (_sre.LITERAL, ord(" "))]
+    for index, (op, argument) in enumerate(items):
+        if (op, argument) == (_sre.LITERAL, ord(" ")):
+            starts.append(index + 1)
+        elif (
+            op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+            and (argument[0] > 0 or starts[-1] == index)
+            and _ends_with_space(list(argument[2].data))
+        ):
+            starts.append(index + 1)
     conditions = []
     for index in starts:
         if index >= len(items):
