@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, compress, count
 from typing import NamedTuple
 
 from indoNLP.preprocessing import SLANG_DATA
@@ -268,11 +269,13 @@ class MatchText:
     exports fast when most spans are never shown.
     """
 
-    __slots__ = ("original", "text", "_chunks", "_linked")
+    __slots__ = ("original", "text", "_chunks", "_linked", "_batch", "_ordinal")
 
     def __init__(self, original: str) -> None:
         self.original = original
         self._linked = bool(_LINK_HINT_RE.search(original))
+        self._batch: _ChunkBatch | None = None
+        self._ordinal = 0
         if self._linked:
             self._chunks: list[str] | None = None
             self.text = normalize(original)
@@ -283,13 +286,15 @@ class MatchText:
             )
 
     @classmethod
-    def _plain(cls, original: str, text: str) -> MatchText:
-        """Wrap a text without links whose normalised form is already known."""
+    def _in_batch(cls, original: str, text: str, batch: _ChunkBatch, ordinal: int) -> MatchText:
+        """Wrap text number ``ordinal`` of ``batch``: no links, normalised as ``text``."""
         match_text = cls.__new__(cls)
         match_text.original = original
         match_text.text = text
-        match_text._chunks = None  # split on the first ``original_spans`` call
+        match_text._chunks = None
         match_text._linked = False
+        match_text._batch = batch
+        match_text._ordinal = ordinal
         return match_text
 
     def original_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -300,6 +305,10 @@ class MatchText:
         if self._linked:
             mapped = normalize_with_map(self.original)
             return [mapped.original_span(start, end) for start, end in spans]
+        if not self.text:
+            return [(0, 0) for _ in spans]
+        if self._batch is not None:
+            return self._batch.original_spans(self._ordinal, spans)
         chunks = self._chunks
         if chunks is None:
             chunks = self._chunks = _COVER_RE.findall(self.original)
@@ -317,14 +326,83 @@ class MatchText:
             offset += len(chunk)
             if position > limit:
                 break
-        if not origins:
-            return [(0, 0) for _ in spans]
         result = []
         for start, end in spans:
             first = max(bisect.bisect_right(starts, start) - 1, 0)
             last = max(bisect.bisect_left(starts, end) - 1, first)
             result.append((origins[first][0], origins[last][1]))
         return result
+
+
+class _ChunkBatch:
+    """The chunks of texts normalised together, with offsets to map spans back to each text.
+
+    ``chunks`` cover the joined texts (``_COVER_RE``, separators included) and
+    ``normalized`` maps each distinct chunk to its normalised text. The offsets are
+    computed once, on the first ``original_spans`` call of any text in the batch, so
+    that texts share one pass over all chunks instead of splitting each text again.
+    """
+
+    __slots__ = ("chunks", "normalized", "_original_offsets", "_normal_offsets", "_firsts")
+
+    def __init__(self, chunks: list[str], normalized: dict[str, str]) -> None:
+        self.chunks = chunks
+        self.normalized = normalized
+        self._original_offsets: list[int] = []
+        self._normal_offsets: list[int] = []
+        self._firsts: list[int] = []
+
+    def _prepare(self) -> None:
+        chunks = self.chunks
+        # Offsets in the joined original, and in the joined normalised text, where
+        # each non-empty normalised chunk is followed by one space.
+        self._original_offsets = list(accumulate(map(len, chunks), initial=0))
+        steps = {
+            chunk: len(text) + 1 if text else 0 for chunk, text in self.normalized.items()
+        }
+        self._normal_offsets = list(accumulate(map(steps.__getitem__, chunks), initial=0))
+        separators = compress(count(1), map(_SEPARATOR.__eq__, chunks))
+        self._firsts = [0, *separators, len(chunks) + 1]  # first chunk of each text
+
+    def original_spans(
+        self, ordinal: int, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """Map spans of the normalised text number ``ordinal`` as ``MatchText.original_spans``."""
+        if not self._firsts:
+            self._prepare()
+        low = self._firsts[ordinal]
+        high = self._firsts[ordinal + 1] - 1  # the separator after the text, or the end
+        original_base = self._original_offsets[low]
+        normal_base = self._normal_offsets[low]
+        result = []
+        for start, end in spans:
+            first = self._token_at(normal_base + start, low, high)
+            # The last token that starts before ``end``; an empty span keeps ``first``.
+            last = self._token_at(normal_base + end - 1, low, high) if end > start else first
+            last = max(last, first)
+            result.append((first[2] - original_base, last[3] - original_base))
+        return result
+
+    def _token_at(self, position: int, low: int, high: int) -> tuple[int, int, int, int]:
+        """Return the last token that starts at or before ``position`` of the joined text.
+
+        The result is (chunk index, piece index, original start, original end) and
+        sorts in text order.
+        """
+        offsets = self._normal_offsets
+        # For a position inside the text, the last chunk that starts at or before it
+        # has tokens, because a chunk without tokens starts where the next token starts.
+        index = bisect.bisect_right(offsets, position, low, high) - 1
+        pieces = _chunk_pieces(self.chunks[index])
+        relative = position - offsets[index]
+        piece_index = 0
+        piece_start = len(pieces[0][0]) + 1
+        while piece_index + 1 < len(pieces) and piece_start <= relative:
+            piece_index += 1
+            piece_start += len(pieces[piece_index][0]) + 1
+        _text, begin, end, _kind = pieces[piece_index]
+        origin = self._original_offsets[index]
+        return (index, piece_index, origin + begin, origin + end)
 
 
 # Separator of the texts joined for one chunking pass. It is neither a word character
@@ -337,7 +415,8 @@ def match_texts(texts: list[str]) -> list[MatchText]:
 
     The result equals ``[MatchText(text) for text in texts]``. Texts without links are
     split into chunks in one pass over all of them, and each distinct chunk is
-    normalised once, which saves a regex call and a list of chunks per text.
+    normalised once, which saves a regex call and a list of chunks per text. The
+    chunks are kept to map spans back to these texts in one shared pass as well.
 
     Args:
         texts: the comments as written.
@@ -355,14 +434,16 @@ def match_texts(texts: list[str]) -> list[MatchText]:
 
     if plain_indices:
         plain = [texts[index] for index in plain_indices]
-        chunks = _CHUNK_RE.findall(_SEPARATOR.join(plain))
+        chunks = _COVER_RE.findall(_SEPARATOR.join(plain))
         normalized = {
             chunk: " ".join([piece[0] for piece in _chunk_pieces(chunk)])
             for chunk in set(chunks)
         }
         normalized[_SEPARATOR] = _SEPARATOR
-        # Chunks without tokens map to "" and are dropped, as in ``MatchText``; the
-        # separators then stand between spaces (" \x00 "), which are cut off below.
+        batch = _ChunkBatch(chunks, normalized)
+        # White space and chunks without tokens map to "" and are dropped, as in
+        # ``MatchText``; the separators then stand between spaces (" \x00 "), which
+        # are cut off below.
         parts = " ".join(filter(None, map(normalized.__getitem__, chunks))).split(_SEPARATOR)
         last = len(parts) - 1
         for position, (index, part) in enumerate(zip(plain_indices, parts, strict=True)):
@@ -370,5 +451,5 @@ def match_texts(texts: list[str]) -> list[MatchText]:
                 part = part[1:]
             if position < last:
                 part = part[:-1]
-            results[index] = MatchText._plain(texts[index], part)
+            results[index] = MatchText._in_batch(texts[index], part, batch, position)
     return results  # type: ignore[return-value]

@@ -565,3 +565,14 @@ def test_gate_scan_equals_finditer(classifier: Classifier) -> None:
             if spans:
                 expected[ident] = spans
         assert found == expected, text
+
+
+def test_gate_active_keeps_every_matching_pattern(classifier: Classifier) -> None:
+    gate = classifier._gate
+    texts = [normalize(text) for text in _batch_phrasings()]
+
+    for text in texts:
+        active = gate.active(text)
+        for ident, pattern in enumerate(gate.patterns):
+            if pattern.search(text):
+                assert ident in active, (pattern.pattern, text)

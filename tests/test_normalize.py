@@ -7,6 +7,7 @@ import pytest
 from netno.normalize import (
     MatchText,
     Token,
+    match_texts,
     normalize,
     normalize_with_map,
     normalize_word,
@@ -177,3 +178,20 @@ def test_match_text_agrees_with_map(text: str) -> None:
     assert fast.text == mapped.text == normalize(text)
     spans = [(index, index + 3) for index in range(0, max(len(fast.text) - 3, 1), 4)]
     assert fast.original_spans(spans) == [mapped.original_span(*span) for span in spans]
+
+
+def test_match_texts_spans_agree_with_map() -> None:
+    texts = [
+        "Aplikasi lemottt bgt, otp nya GK masuk2",
+        "",
+        "😡😡",
+        "gpp kok,\n\tcuma   lemot!!",
+        "cek https://contoh.go.id @admin eror terus",
+        "Langkah ke-7 stuck",
+    ]
+    for text, fast in zip(texts, match_texts(texts), strict=True):
+        mapped = normalize_with_map(text)
+        assert fast.text == mapped.text
+        length = len(fast.text)
+        spans = [(start, end) for start in range(length) for end in range(start, length + 1)]
+        assert fast.original_spans(spans) == [mapped.original_span(*span) for span in spans]
