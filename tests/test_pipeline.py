@@ -16,8 +16,8 @@ from netno.pipeline import (
     recode_store,
     remove_demo,
 )
-from tests.conftest import ROOT
 from netno.store import Store
+from tests.conftest import ROOT
 
 SECRET = b"kunci-uji-pipeline-yang-panjang"
 
