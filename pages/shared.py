@@ -138,12 +138,85 @@ def is_staff() -> bool:
     return staff_without_login(credentials, client_ip())
 
 
+FILTER_KEYS = ("period", "theme", "stage", "category", "intent")
+
+
+def _filter_labels(book: Codebook) -> dict[str, dict[str, str]]:
+    """Return, per multiselect filter key, the map from code to the label a link carries."""
+    return {
+        "theme": {code: entry.label for code, entry in book.themes.items()},
+        "stage": {code: entry.label for code, entry in book.stages.items()},
+        "category": {code: entry.label for code, entry in book.categories.items()},
+        "intent": {code: entry.label for code, entry in book.intents.items()},
+    }
+
+
+def _filters_in_url() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in FILTER_KEYS if key in st.query_params}
+
+
+def _load_filters_from_link(book: Codebook, months: list[str]) -> None:
+    # The URL is read only when it differs from what this session last wrote: then it
+    # came from a link (or a hand-edited address). Otherwise the widgets' own state is
+    # the truth, which is what keeps the filters when a page switch drops the URL.
+    in_url = _filters_in_url()
+    if not in_url or in_url == st.session_state.get("shared_filters_written"):
+        return
+    for key, labels in _filter_labels(book).items():
+        codes_by_label = {label: code for code, label in labels.items()}
+        values = in_url.get(key, [])
+        st.session_state[key] = [codes_by_label[v] for v in values if v in codes_by_label]
+    period = sorted(month for month in in_url.get("period", []) if month in months)
+    if len(period) >= 2:
+        st.session_state["period"] = (period[0], period[-1])
+    else:
+        st.session_state.pop("period", None)
+
+
+def _write_filters_to_url(book: Codebook, values: dict, months: list[str]) -> None:
+    params: dict[str, list[str]] = {}
+    for key, labels in _filter_labels(book).items():
+        if values[key]:
+            params[key] = [labels[code] for code in values[key]]
+    period = values["period"]
+    if period and months and period != (months[0], months[-1]):
+        params["period"] = list(period)
+    for key in FILTER_KEYS:
+        if key in params:
+            st.query_params[key] = params[key]
+        else:
+            st.query_params.pop(key, None)
+    st.session_state["shared_filters_written"] = params
+
+
+def _restore_filters_after_page_switch() -> None:
+    # Streamlit forgets widget values when the user switches pages, so the last
+    # values are kept under a key of our own and put back on the new page.
+    page = st.session_state.get("shared_current_page")
+    saved = st.session_state.get("shared_filter_values")
+    if saved and page != st.session_state.get("shared_filters_page"):
+        for key, value in saved.items():
+            if value:
+                st.session_state[key] = value
+    st.session_state["shared_filters_page"] = page
+
+
 def sidebar_filters(coded: pd.DataFrame) -> Filters:
-    """Draw the shared filters in the sidebar and return the choices."""
+    """Draw the shared filters in the sidebar and return the choices.
+
+    The choices are mirrored in the URL's query parameters (labels, not codes), so a
+    copied link reproduces the view, and they survive switching pages.
+    """
     book = codebook()
     sidebar = st.sidebar
     sidebar.header("Filter")
     months = months_in(coded)
+    _load_filters_from_link(book, months)
+    _restore_filters_after_page_switch()
+    period = st.session_state.get("period")
+    if period is not None and not (len(period) == 2 and set(period) <= set(months)):
+        st.session_state.pop("period")  # stale after data changed
+
     start_month = end_month = None
     if len(months) >= 2:
         start_month, end_month = sidebar.select_slider(
@@ -151,49 +224,34 @@ def sidebar_filters(coded: pd.DataFrame) -> Filters:
             options=months,
             value=(months[0], months[-1]),
             key="period",
-            bind="query-params",
         )
     elif months:
         sidebar.caption(f"Periode: {months[0]}")
-    themes = sidebar.multiselect(
-        "Tema",
-        options=list(book.themes),
-        format_func=lambda code: book.themes[code].label,
-        key="theme",
-        bind="query-params",
-        placeholder="Semua tema",
-    )
-    stages = sidebar.multiselect(
-        "Tahap kematangan",
-        options=list(book.stages),
-        format_func=lambda code: book.stages[code].label,
-        key="stage",
-        bind="query-params",
-        placeholder="Semua tahap",
-    )
-    categories = sidebar.multiselect(
-        "Kategori",
-        options=list(book.categories),
-        format_func=lambda code: book.categories[code].label,
-        key="category",
-        bind="query-params",
-        placeholder="Semua kategori",
-    )
-    intents = sidebar.multiselect(
-        "Maksud komentar",
-        options=list(book.intents),
-        format_func=lambda code: book.intents[code].label,
-        key="intent",
-        bind="query-params",
-        placeholder="Semua maksud",
-    )
+    labels = _filter_labels(book)
+    chosen = {}
+    for key, title, placeholder in (
+        ("theme", "Tema", "Semua tema"),
+        ("stage", "Tahap kematangan", "Semua tahap"),
+        ("category", "Kategori", "Semua kategori"),
+        ("intent", "Maksud komentar", "Semua maksud"),
+    ):
+        chosen[key] = sidebar.multiselect(
+            title,
+            options=list(labels[key]),
+            format_func=labels[key].get,
+            key=key,
+            placeholder=placeholder,
+        )
+    values = {**chosen, "period": (start_month, end_month) if start_month else None}
+    st.session_state["shared_filter_values"] = values
+    _write_filters_to_url(book, values, months)
     return Filters(
         start_month=start_month,
         end_month=end_month,
-        themes=tuple(themes),
-        stages=tuple(stages),
-        categories=tuple(categories),
-        intents=tuple(intents),
+        themes=tuple(chosen["theme"]),
+        stages=tuple(chosen["stage"]),
+        categories=tuple(chosen["category"]),
+        intents=tuple(chosen["intent"]),
     )
 
 
@@ -285,6 +343,7 @@ def start_page(page) -> None:
     page's widgets bind to the query parameters, so a link's invalid values are
     reported before the widgets drop them.
     """
+    st.session_state["shared_current_page"] = page.url_path
     _keep_presentation_in_url()
     _report_invalid_params(page.url_path)
     # The login page stays open so staff can sign in without the viewer password.

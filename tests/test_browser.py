@@ -134,6 +134,20 @@ def test_browser_shared_link_restores_filters(server, page) -> None:
     assert "theme=" in link
 
 
+def test_browser_link_filters_survive_page_switch(server, page) -> None:
+    base, _ = server
+    theme = next(iter(default_codebook().themes.values()))
+    open_link(page, base, query=[("theme", theme.label)])
+
+    page.get_by_role("link", name="Daftar komentar").first.click()
+    wait_idle(page)
+
+    chips = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    assert theme.label in chips.inner_text()
+    assert "theme=" in page.url
+    assert "/komentar" in page.url
+
+
 def test_browser_invalid_link_shows_notice(server, page) -> None:
     base, _ = server
 
