@@ -300,10 +300,11 @@ def month_column(coded: pd.DataFrame) -> pd.Series:
     )
 
 
-def _check_month(value: str, name: str) -> str:
+def _check_month(value: str, role: str) -> str:
+    """Raise ``PriorityError`` unless ``value`` is ``YYYY-MM``; ``role`` names it in Indonesian."""
     if not isinstance(value, str) or not _MONTH_RE.match(value):
         raise PriorityError(
-            f"Periode {name} {value!r} tidak valid; tulis sebagai TAHUN-BULAN, misalnya 2024-03."
+            f"{role} {value!r} tidak valid; tulis sebagai TAHUN-BULAN, misalnya 2024-03."
         )
     return value
 
@@ -321,7 +322,7 @@ def previous_month(period: str) -> str:
     Raises:
         PriorityError: ``period`` is not ``YYYY-MM``.
     """
-    _check_month(period, "period")
+    _check_month(period, "Periode")
     year, month = int(period[:4]), int(period[5:])
     if month == 1:
         return f"{year - 1}-12"
@@ -354,7 +355,7 @@ def frame_from_counts(
     Raises:
         PriorityError: a category is not in the codebook or a count is negative.
     """
-    _check_month(month, "month")
+    _check_month(month, "Bulan")
     rows: list[dict[str, Any]] = []
     for category, count in counts.items():
         if category not in codebook.categories:
@@ -451,7 +452,7 @@ def select_period(coded: pd.DataFrame, period: str | None) -> pd.DataFrame:
     """
     if period is None:
         return coded
-    _check_month(period, "period")
+    _check_month(period, "Periode")
     return coded[month_column(coded) == period]
 
 
@@ -605,7 +606,7 @@ def score_categories(
     signals = default_signals() if signals is None else signals
     _check_weights(weights, codebook, signals)
     if previous is not None:
-        _check_month(previous, "previous")
+        _check_month(previous, "Periode pembanding")
 
     current = select_period(coded, period)
     lists = category_lists(current, codebook)

@@ -275,6 +275,24 @@ def test_score_invalid_period_rejected():
         score_categories(frame, codebook=CODEBOOK, period="2024-3")
 
 
+def test_score_invalid_period_message_names_role_once():
+    frame = frame_from_counts({"kuota": 1}, codebook=CODEBOOK)
+
+    with pytest.raises(PriorityError) as caught:
+        score_categories(frame, codebook=CODEBOOK, period="2024-13")
+
+    message = str(caught.value)
+    assert message.startswith("Periode '2024-13' tidak valid")
+    assert "period" not in message
+
+
+def test_score_invalid_previous_month_message():
+    frame = frame_from_counts({"kuota": 1}, codebook=CODEBOOK)
+
+    with pytest.raises(PriorityError, match="^Periode pembanding '2024-00' tidak valid"):
+        score_categories(frame, codebook=CODEBOOK, previous="2024-00")
+
+
 def test_score_unknown_stage_weight_rejected():
     frame = frame_from_counts({"kuota": 1}, codebook=CODEBOOK)
 
