@@ -102,6 +102,7 @@ def _add_spikes(
     options: dict[str, Any],
 ) -> None:
     options.setdefault("normalize", normalize)
+    options.setdefault("labels", labels)
     spikes = detect_spikes(frame, field=field, codes=codes, **options)
     spikes = spikes[spikes["spike"]]
     if spikes.empty:
@@ -119,7 +120,6 @@ def _add_spikes(
         name="Lonjakan",
         marker={"symbol": "triangle-up", "size": 14, "color": "#000000",
                 "line": {"color": "#FFFFFF", "width": 1}},
-        text=[f"{labels.get(code, code)}: {explanation}"
-              for code, explanation in zip(spikes["code"], spikes["explanation"], strict=True)],
+        text=spikes["explanation"].tolist(),
         hovertemplate="%{text}<extra></extra>",
     ))

@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from netno.numbers import format_number
 from netno.wordfreq import WordFrequencyResult
 
 __all__ = [
-    "format_number",
     "terms_bar_chart",
     "emoji_bar_chart",
     "comparison_bar_chart",
@@ -30,12 +30,6 @@ _GROUPING_LABELS = {
     "variants": "ejaan dan slang digabung",
     "stem": "kata dasar",
 }
-
-
-def format_number(value: float, *, decimals: int = 0) -> str:
-    """Format a number the Indonesian way: "." between thousands and "," before decimals."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _empty_figure(title: str, message: str) -> go.Figure:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from netno.codebook import Codebook
+from netno.numbers import format_change
 
 NO_STEP = "(langkah tidak disebut)"
 
@@ -157,9 +158,31 @@ def comments_matching(
     return coded[mask]
 
 
-def evidence_summary(evidence: list[dict]) -> str:
-    """Render a comment's evidence as ``code: "span"`` pairs for a table cell."""
-    return "; ".join(f'{item["code"]}: "{item["text"]}"' for item in evidence)
+_EVIDENCE_ENTRIES = {"category": "categories", "step": "steps", "intent": "intents"}
+
+
+def evidence_labels(codebook: Codebook) -> dict[tuple[str, str], str]:
+    """Return the Indonesian label of every evidence ``(field, code)`` pair of the codebook."""
+    return {
+        (field_name, code): entry.label
+        for field_name, attribute in _EVIDENCE_ENTRIES.items()
+        for code, entry in getattr(codebook, attribute).items()
+    }
+
+
+def evidence_summary(
+    evidence: list[dict], labels: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """Render a comment's evidence as ``label: "span"`` pairs for a table cell.
+
+    ``labels`` (from :func:`evidence_labels`) maps ``(field, code)`` to the label shown;
+    a pair without a label shows its code.
+    """
+    labels = labels or {}
+    return "; ".join(
+        f'{labels.get((item.get("field", ""), item["code"]), item["code"])}: "{item["text"]}"'
+        for item in evidence
+    )
 
 
 def headline(coded: pd.DataFrame, codebook: Codebook) -> dict[str, object]:
@@ -195,6 +218,8 @@ def comment_rows(
     if limit is not None:
         shown = shown.head(limit)
 
+    spans_labels = evidence_labels(codebook)
+
     def labels(codes: list[str], entries: dict) -> str:
         return ", ".join(entries[code].label for code in codes if code in entries)
 
@@ -207,7 +232,9 @@ def comment_rows(
             "Maksud": shown["intent"].map(
                 lambda code: codebook.intents[code].label if code in codebook.intents else code
             ),
-            "Bukti": shown["evidence"].map(evidence_summary),
+            "Bukti": shown["evidence"].map(
+                lambda evidence: evidence_summary(evidence, spans_labels)
+            ),
             "Perlu dicek": shown["uncertain"].map(", ".join),
         }
     )
@@ -252,6 +279,43 @@ def month_over_month_rows(table: pd.DataFrame, labels: dict[str, str]) -> pd.Dat
             "Bulan ini": table["count"],
             "Bulan lalu": table["previous"],
             "Selisih": table["change"],
-            "Perubahan (%)": table["pct_change"].round(0),
+            "Perubahan (%)": [
+                format_change(change, new=previous == 0 and count > 0)
+                for change, previous, count in zip(
+                    table["pct_change"], table["previous"], table["count"], strict=True
+                )
+            ],
         }
     )
+
+
+_CODE_COLUMN_ENTRIES = {
+    "categories": "categories",
+    "themes": "themes",
+    "stages": "stages",
+    "steps": "steps",
+    "intent": "intents",
+}
+
+
+def codes_as_labels(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Return a copy of ``frame`` with its code columns shown as Indonesian labels.
+
+    The list columns (``categories``, ``themes``, ``stages``, ``steps``) become
+    comma-separated labels and ``intent`` its label; a code missing from the codebook
+    shows as is. Other columns are left unchanged.
+    """
+    shown = frame.copy()
+    for column, attribute in _CODE_COLUMN_ENTRIES.items():
+        if column not in shown.columns:
+            continue
+        names = {code: entry.label for code, entry in getattr(codebook, attribute).items()}
+        if column == "intent":
+            shown[column] = [names.get(code, code) for code in shown[column]]
+        else:
+            shown[column] = [
+                ", ".join(names.get(code, code) for code in codes)
+                if isinstance(codes, list | tuple) else ""
+                for codes in shown[column]
+            ]
+    return shown

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from netno.charts import category_bar
-from netno.summary import headline
+from netno.summary import code_labels, headline
 from netno.trends import SPIKE_RULE, latest_spikes
 from pages.shared import codebook, filtered_comments
 
@@ -25,11 +25,11 @@ fourth.metric("Kendala terbanyak", numbers["top_category"] or "-")
 
 st.plotly_chart(category_bar(coded, book), width="stretch")
 
-spikes = latest_spikes(coded)
+spikes = latest_spikes(coded, labels=code_labels(book, "categories"))
 if spikes.empty:
     st.success("Tidak ada lonjakan kategori pada bulan terakhir.")
 else:
     st.subheader("Lonjakan bulan terakhir")
     for row in spikes.itertuples():
-        st.warning(f"{book.categories[row.code].label} ({row.month}): {row.explanation}")
+        st.warning(row.explanation)
     st.caption("Aturan lonjakan: " + SPIKE_RULE)

@@ -34,6 +34,7 @@ category = left.selectbox(
     options=category_options,
     index=clicked_index,
     format_func=lambda code: book.categories[code].label if code else "(semua kategori)",
+    placeholder="Pilih kategori",
     key="hk_category",
 )
 step = right.selectbox(
@@ -42,6 +43,7 @@ step = right.selectbox(
     format_func=lambda code: (
         book.steps[code].label if code in book.steps else (code or "(semua langkah)")
     ),
+    placeholder="Pilih langkah",
     key="hk_step",
 )
 behind = select_comments(

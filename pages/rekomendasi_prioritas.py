@@ -57,6 +57,7 @@ period_choice = st.selectbox(
     [ALL_PERIODS, *reversed(months)],
     index=1 if months else 0,
     format_func=lambda value: value if value == ALL_PERIODS else format_month(value),
+    placeholder="Pilih bulan",
     key="prioritas_bulan",
 )
 period = None if period_choice == ALL_PERIODS else period_choice
@@ -111,6 +112,7 @@ for recommendation in build_recommendations(
                     index=ACTION_STATUSES.index(status_text)
                     if status_text in ACTION_STATUSES
                     else 0,
+                    placeholder="Pilih status",
                 )
                 note = st.text_area("Catatan", value=saved.get("note", "") or "")
                 action_date = st.date_input("Tanggal tindakan", value=dt.date.today())

@@ -39,7 +39,12 @@ st.plotly_chart(
     width="stretch",
 )
 
-month = st.selectbox("Bandingkan bulan", options=list(reversed(months_in(coded))), key="tr_month")
+month = st.selectbox(
+    "Bandingkan bulan",
+    options=list(reversed(months_in(coded))),
+    placeholder="Pilih bulan",
+    key="tr_month",
+)
 st.subheader(f"{month} dibanding bulan sebelumnya")
 st.dataframe(
     month_over_month_rows(month_over_month(coded, field=field, month=month), labels),
@@ -47,9 +52,9 @@ st.dataframe(
     width="stretch",
 )
 
-flagged = flagged_spikes(coded, field=field)
+flagged = flagged_spikes(coded, field=field, labels=labels)
 st.subheader("Lonjakan yang terdeteksi")
 if flagged.empty:
     st.write("Tidak ada lonjakan pada periode ini.")
 for row in flagged.itertuples():
-    st.warning(f"{row.month} · {labels.get(row.code, row.code)}: {row.explanation}")
+    st.warning(row.explanation)

@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from netno.codebook import default_codebook
 from netno.store import Store
 from tests.conftest import ROOT
 
@@ -130,3 +131,49 @@ def test_app_warns_about_mixed_codebook_versions(app_environment: str) -> None:
 
     assert not app.exception
     assert any("3 komentar masih dikodekan" in warning.value for warning in app.warning)
+
+
+ENGLISH_HEADERS = {"term", "count", "count_a", "rate_a", "change", "comments", "variants"}
+MY_PAGES_WITH_SELECTBOXES = [
+    "pages/frekuensi_kata.py",
+    "pages/hierarki_kendala.py",
+    "pages/tren.py",
+    "pages/rekomendasi_prioritas.py",
+]
+
+
+def test_app_word_frequency_tables_in_indonesian(app_environment: str) -> None:
+    app = start_app()
+    app.switch_page("pages/frekuensi_kata.py")
+    app.run()
+
+    headers = {column for frame in app.dataframe for column in frame.value.columns}
+    kwic = next(frame.value for frame in app.dataframe if "left" in frame.value.columns)
+    category_codes = set(default_codebook().categories)
+    assert not app.exception
+    assert not ENGLISH_HEADERS & headers
+    assert "Perubahan per 100 komentar" in headers
+    assert not category_codes & set(kwic["categories"])
+
+
+def test_app_trend_change_column_has_no_none(app_environment: str) -> None:
+    app = start_app()
+    app.switch_page("pages/tren.py")
+    app.run()
+
+    changes = app.dataframe[0].value["Perubahan (%)"].tolist()
+    assert not app.exception
+    assert None not in changes
+    assert "None" not in changes
+    assert all(isinstance(change, str) for change in changes)
+
+
+@pytest.mark.parametrize("page", MY_PAGES_WITH_SELECTBOXES)
+def test_app_selectboxes_have_indonesian_placeholder(app_environment: str, page: str) -> None:
+    app = start_app()
+    app.switch_page(page)
+    app.run()
+
+    assert not app.exception
+    for selectbox in app.selectbox:
+        assert selectbox.proto.placeholder.startswith("Pilih"), selectbox.label
