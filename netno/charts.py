@@ -7,6 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from netno.codebook import Codebook
+from netno.numbers import PLOTLY_SEPARATORS, format_number, format_percent
 from netno.summary import category_counts, hierarchy_counts, stage_counts
 
 # Okabe-Ito colours: they stay distinguishable under the common colour-vision deficiencies.
@@ -23,7 +24,10 @@ THEME_COLOURS = {"aksesibilitas": "#0072B2", "pengajuan": "#E69F00", "pembayaran
 def _empty_figure(message: str) -> go.Figure:
     figure = go.Figure()
     figure.add_annotation(text=message, showarrow=False, font={"size": 16})
-    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=300)
+    figure.update_layout(
+        xaxis={"visible": False}, yaxis={"visible": False}, height=300,
+        separators=PLOTLY_SEPARATORS,
+    )
     return figure
 
 
@@ -41,7 +45,7 @@ def hierarchy_treemap(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         custom_data=["theme", "category", "step"],
     )
     figure.update_traces(
-        hovertemplate="%{label}<br>%{value} komentar<extra></extra>",
+        hovertemplate="%{label}<br>%{value:,.0f} komentar<extra></extra>",
         textinfo="label+value",
         root_color="#EEF2F8",
     )
@@ -51,6 +55,7 @@ def hierarchy_treemap(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         title=f"Hierarki kendala: tema → kategori → langkah<br><sup>{takeaway}</sup>",
         margin={"t": 50, "l": 10, "r": 10, "b": 10},
         height=620,
+        separators=PLOTLY_SEPARATORS,
     )
     return figure
 
@@ -69,7 +74,7 @@ def stage_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
     )
     top = counts.sort_values("count", ascending=False).iloc[0]
     takeaway = (
-        f"Paling banyak di tahap {top['label']} ({top['count']} komentar)."
+        f"Paling banyak di tahap {top['label']} ({format_number(top['count'])} komentar)."
         if top["count"]
         else "Belum ada komentar berkategori."
     )
@@ -77,7 +82,9 @@ def stage_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         title=f"Komentar per tahap kematangan<br><sup>{takeaway}</sup>",
         showlegend=False,
         height=420,
+        separators=PLOTLY_SEPARATORS,
     )
+    figure.update_traces(texttemplate="%{y:,.0f}")
     return figure
 
 
@@ -108,7 +115,9 @@ def stage_category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         title=f"Kategori kendala di setiap tahap<br><sup>{takeaway}</sup>",
         height=120 + 32 * len(counts),
         yaxis={"categoryorder": "array", "categoryarray": list(counts["label"])},
+        separators=PLOTLY_SEPARATORS,
     )
+    figure.update_traces(texttemplate="%{x:,.0f}")
     return figure
 
 
@@ -127,8 +136,8 @@ def category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
     )
     top = counts.iloc[0] if len(counts) else None
     takeaway = (
-        f"Terbanyak: {top['label']} ({top['count']} komentar, {top['share']:.0%} dari yang "
-        "berkategori)."
+        f"Terbanyak: {top['label']} ({format_number(top['count'])} komentar, "
+        f"{format_percent(top['share'] * 100, decimals=0)} dari yang berkategori)."
         if top is not None and top["count"]
         else "Belum ada komentar berkategori."
     )
@@ -138,5 +147,7 @@ def category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         # One trace per theme would otherwise group the bars by theme, not by count.
         yaxis={"categoryorder": "total ascending"},
         legend={"orientation": "h", "yanchor": "bottom", "y": -0.25},
+        separators=PLOTLY_SEPARATORS,
     )
+    figure.update_traces(texttemplate="%{x:,.0f}")
     return figure

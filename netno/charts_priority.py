@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from netno.numbers import PLOTLY_SEPARATORS
+
 __all__ = ["category_bar", "stage_bar", "trend_line", "sparkline", "score_bar"]
 
 _STAGE_COLOURS = {
@@ -15,7 +17,11 @@ _STAGE_COLOURS = {
     "transact": "#d9534f",
     "integration": "#6c757d",
 }
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}
+_LAYOUT = {
+    "template": "plotly_white",
+    "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+    "separators": PLOTLY_SEPARATORS,
+}
 
 
 def category_bar(scores: pd.DataFrame, *, title: str = "Jumlah keluhan per kategori") -> go.Figure:
@@ -28,7 +34,7 @@ def category_bar(scores: pd.DataFrame, *, title: str = "Jumlah keluhan per kateg
             orientation="h",
             marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in ordered["stage"]],
             customdata=ordered["stage"],
-            hovertemplate="%{y}: %{x} keluhan (tahap %{customdata})<extra></extra>",
+            hovertemplate="%{y}: %{x:,.0f} keluhan (tahap %{customdata})<extra></extra>",
         )
     )
     figure.update_layout(title=title, xaxis_title="Jumlah keluhan", yaxis_title=None, **_LAYOUT)
@@ -58,7 +64,7 @@ def stage_bar(stages: pd.DataFrame) -> go.Figure:
             x=stages["label"],
             y=stages["count"],
             marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in stages["stage"]],
-            hovertemplate="Tahap %{x}: %{y} keluhan<extra></extra>",
+            hovertemplate="Tahap %{x}: %{y:,.0f} keluhan<extra></extra>",
         )
     )
     figure.update_layout(
@@ -97,7 +103,7 @@ def sparkline(trend: Sequence[tuple[str, int]]) -> go.Figure:
             y=counts,
             mode="lines+markers",
             line={"color": "#4a90c2"},
-            hovertemplate="%{x}: %{y} keluhan<extra></extra>",
+            hovertemplate="%{x}: %{y:,.0f} keluhan<extra></extra>",
         )
     )
     figure.update_layout(
@@ -107,5 +113,6 @@ def sparkline(trend: Sequence[tuple[str, int]]) -> go.Figure:
         xaxis={"visible": False, "type": "category"},
         yaxis={"visible": False, "rangemode": "tozero"},
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
     )
     return figure

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from netno.numbers import PLOTLY_SEPARATORS
 from netno.trends import detect_spikes, monthly_counts
 
 __all__ = ["PALETTE", "FIELD_LABELS", "trend_figure"]
@@ -73,8 +74,8 @@ def trend_figure(
                   "dash": _DASHES[(position // 8) % len(_DASHES)], "width": 2},
             stackgroup="semua" if kind == "area" else None,
             customdata=group[["count", "total"]].to_numpy(),
-            hovertemplate=(f"<b>{name}</b><br>%{{x}}: %{{customdata[0]}} dari "
-                           "%{customdata[1]} komentar<extra></extra>"),
+            hovertemplate=(f"<b>{name}</b><br>%{{x}}: %{{customdata[0]:,.0f}} dari "
+                           "%{customdata[1]:,.0f} komentar<extra></extra>"),
         ))
 
     if show_spikes and not long.empty:
@@ -88,6 +89,7 @@ def trend_figure(
         legend_title=what.capitalize(),
         hovermode="closest",
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
     )
     figure.update_xaxes(type="category")
     if long.empty:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from netno.numbers import format_number
+from netno.numbers import PLOTLY_SEPARATORS, format_number
 from netno.wordfreq import WordFrequencyResult
 
 __all__ = [
@@ -40,6 +40,7 @@ def _empty_figure(title: str, message: str) -> go.Figure:
         yaxis={"visible": False},
         annotations=[{"text": message, "showarrow": False, "font": {"size": 14}}],
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
     )
     return figure
 
@@ -85,6 +86,7 @@ def terms_bar_chart(result: WordFrequencyResult, *, top: int = 30) -> go.Figure:
         xaxis_title="Jumlah kemunculan",
         yaxis_title=f"{unit.capitalize()} ({_GROUPING_LABELS[query.grouping]})",
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
         height=max(400, 22 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )
@@ -120,6 +122,7 @@ def emoji_bar_chart(emoji: pd.DataFrame, *, top: int = 15) -> go.Figure:
         yaxis_title="Emoji",
         yaxis={"tickfont": {"size": 18}},
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
         height=max(300, 28 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )
@@ -173,6 +176,7 @@ def comparison_bar_chart(
         xaxis_title="Perubahan kemunculan per 100 komentar",
         yaxis_title="Istilah",
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
         height=max(400, 22 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )

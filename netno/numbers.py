@@ -7,7 +7,17 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["format_number", "format_percent", "format_change", "format_columns"]
+__all__ = [
+    "PLOTLY_SEPARATORS",
+    "format_number",
+    "format_percent",
+    "format_change",
+    "format_columns",
+]
+
+# Plotly's layout ``separators``: the decimal mark, then the thousands separator. Plotly
+# applies it to axis ticks, hover values and d3 formats such as ``%{x:,.1f}``.
+PLOTLY_SEPARATORS = ",."
 
 
 def format_number(value: float | None, *, decimals: int = 0, trim: bool = False) -> str:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from netno.codebook import Codebook
 from netno.normalize import normalize
+from netno.numbers import format_change, format_columns, format_number
 from netno.privacy import mask_text
 
 __all__ = [
@@ -478,11 +479,8 @@ def _signal_hits(
 
 
 def _format_number(value: float, decimals: int = 1, *, keep_zeros: bool = False) -> str:
-    """Format a number the Indonesian way (decimal comma); trailing zeros go unless kept."""
-    text = f"{value:.{decimals}f}"
-    if decimals and not keep_zeros:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """Format a number the Indonesian way; trailing zeros of the decimals go unless kept."""
+    return format_number(value, decimals=decimals, trim=not keep_zeros)
 
 
 def _format_weight(value: float) -> str:
@@ -527,7 +525,7 @@ def _explain(
         growth = _growth_text(row, previous_label)
         suffix = f" ({growth})" if growth and growth.startswith("turun") else ""
         return f"{label}: tidak ada keluhan pada periode ini{suffix}."
-    parts = [f"{row['count']} keluhan ({_percent(row['share'])} dari semua)"]
+    parts = [f"{format_number(row['count'])} keluhan ({_percent(row['share'])} dari semua)"]
     growth = _growth_text(row, previous_label)
     if growth:
         parts.append(growth)
@@ -685,19 +683,22 @@ def score_categories(
     return scores.drop(columns="_order")
 
 
-def _growth_cell(row: pd.Series) -> str:
+def _growth_cell(row: Mapping[str, Any]) -> str:
     """Render growth for a table cell: "+40%", "baru" (none last period) or "-" (no comparison)."""
     if pd.isna(row["previous_count"]):
         return "-"
     if pd.isna(row["growth"]):
         return "baru" if row["count"] else "-"
-    return f"{row['growth'] * 100:+.0f}%"
+    return format_change(row["growth"] * 100)
 
 
 def scores_for_display(
     scores: pd.DataFrame, *, signals: tuple[SeveritySignal, ...] | None = None
 ) -> pd.DataFrame:
-    """Return the ranked scores with Indonesian headers and percentages, for a table on screen."""
+    """Return the ranked scores with Indonesian headers and numbers, for a table on screen.
+
+    Every number is text with a decimal comma and a thousands dot (``netno.numbers``).
+    """
     signals = default_signals() if signals is None else signals
     table = pd.DataFrame(
         {
@@ -705,17 +706,19 @@ def scores_for_display(
             "Kategori": scores["label"],
             "Tahap": scores["stage"],
             "Jumlah": scores["count"],
-            "Porsi (%)": (scores["share"] * 100).round(1),
-            "Pertumbuhan": scores.apply(_growth_cell, axis=1),
+            "Porsi (%)": scores["share"] * 100,
+            "Pertumbuhan": [_growth_cell(row) for row in scores.to_dict("records")],
             "Bobot tahap": scores["stage_weight"],
         }
     )
+    decimals = {"Jumlah": 0, "Porsi (%)": 1, "Bobot tahap": 2, "Faktor keparahan": 2, "Skor": 2}
     for signal in signals:
-        table[f"{signal.label} (%)"] = (scores[f"signal_{signal.code}"] * 100).round(1)
-    table["Faktor keparahan"] = scores["severity_factor"].round(2)
+        table[f"{signal.label} (%)"] = scores[f"signal_{signal.code}"] * 100
+        decimals[f"{signal.label} (%)"] = 1
+    table["Faktor keparahan"] = scores["severity_factor"]
     table["Skor"] = scores["score"]
     table["Penjelasan"] = scores["explanation"]
-    return table
+    return format_columns(table, decimals)
 
 
 def score_stages(
@@ -770,7 +773,8 @@ def score_stages(
 
 def _explain_stage(row: Mapping[str, Any]) -> str:
     text = (
-        f"Tahap {row['label'].lower()}: {row['count']} keluhan ({_percent(row['share'])}), "
+        f"Tahap {row['label'].lower()}: {format_number(row['count'])} keluhan "
+        f"({_percent(row['share'])}), "
         f"bobot {_format_weight(row['stage_weight'])}"
     )
     if row["count"] and row["top_label"]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from netno.codebook import Codebook
-from netno.numbers import format_change
+from netno.numbers import format_change, format_number
 
 NO_STEP = "(langkah tidak disebut)"
 
@@ -276,9 +276,12 @@ def month_over_month_rows(table: pd.DataFrame, labels: dict[str, str]) -> pd.Dat
     return pd.DataFrame(
         {
             "Kode": table["code"].map(lambda code: labels.get(code, code)),
-            "Bulan ini": table["count"],
-            "Bulan lalu": table["previous"],
-            "Selisih": table["change"],
+            "Bulan ini": [format_number(value) for value in table["count"]],
+            "Bulan lalu": [format_number(value) for value in table["previous"]],
+            "Selisih": [
+                f"+{format_number(value)}" if value > 0 else format_number(value)
+                for value in table["change"]
+            ],
             "Perubahan (%)": [
                 format_change(change, new=previous == 0 and count > 0)
                 for change, previous, count in zip(

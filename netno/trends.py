@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from netno.numbers import format_number
+
 __all__ = [
     "FIELDS",
     "month_range",
@@ -249,7 +251,7 @@ def negative_binomial_upper_tail(count: int, mean: float, variance: float) -> fl
 # --- spikes --------------------------------------------------------------------------
 
 def _number(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
+    return format_number(value, decimals=digits)
 
 
 def _p_text(p_value: float) -> str:
@@ -266,13 +268,14 @@ def _explain(
         basis = f"perkiraan {_number(expected)} menurut porsinya dalam {history} bulan sebelumnya"
     else:
         basis = f"rata-rata {history} bulan sebelumnya {_number(expected)} per bulan"
+    counted = f"{format_number(count)} komentar pada {month}"
     if spike:
-        return (f"Lonjakan {name}: {count} komentar pada {month}, jauh di atas {basis} "
+        return (f"Lonjakan {name}: {counted}, jauh di atas {basis} "
                 f"({_p_text(p_value)}, model {model}).")
     if count < min_count and p_value < alpha:
-        return (f"Bukan lonjakan {name}: {count} komentar pada {month}, di bawah batas "
+        return (f"Bukan lonjakan {name}: {counted}, di bawah batas "
                 f"{min_count} komentar ({basis}; {_p_text(p_value)}).")
-    return (f"Bukan lonjakan {name}: {count} komentar pada {month}, masih sejalan dengan "
+    return (f"Bukan lonjakan {name}: {counted}, masih sejalan dengan "
             f"{basis} ({_p_text(p_value)}, model {model}).")
 
 

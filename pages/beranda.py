@@ -3,6 +3,7 @@
 import streamlit as st
 
 from netno.charts import category_bar
+from netno.numbers import format_number, format_percent
 from netno.summary import code_labels, headline
 from netno.trends import SPIKE_RULE, latest_spikes
 from pages.shared import codebook, filtered_comments
@@ -18,9 +19,9 @@ coded = filtered_comments()
 numbers = headline(coded, book)
 
 first, second, third, fourth = st.columns(4)
-first.metric("Komentar", numbers["comments"])
-second.metric("Keluhan", numbers["complaints"])
-third.metric("Berkategori", f"{numbers['coded_share']:.0%}")
+first.metric("Komentar", format_number(numbers["comments"]))
+second.metric("Keluhan", format_number(numbers["complaints"]))
+third.metric("Berkategori", format_percent(numbers["coded_share"] * 100, decimals=0))
 fourth.metric("Kendala terbanyak", numbers["top_category"] or "-")
 
 st.plotly_chart(category_bar(coded, book), width="stretch")

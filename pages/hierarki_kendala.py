@@ -3,6 +3,7 @@
 import streamlit as st
 
 from netno.charts import hierarchy_treemap
+from netno.numbers import format_number
 from netno.summary import NO_STEP, comments_matching, select_comments
 from pages.shared import codebook, filtered_comments
 from pages.views import comment_table
@@ -49,5 +50,5 @@ step = right.selectbox(
 behind = select_comments(
     comments_matching(coded, category=category or None, step=step or None), categorised_only=True
 )
-st.write(f"{len(behind)} komentar.")
+st.write(f"{format_number(len(behind))} komentar.")
 comment_table(behind)

@@ -9,6 +9,7 @@ import streamlit as st
 from netno import charts_priority
 from netno.codebook import default_codebook
 from netno.markup import escape_markdown
+from netno.numbers import format_number
 from netno.priority import (
     ACTION_STATUSES,
     PriorityError,
@@ -86,7 +87,7 @@ for recommendation in build_recommendations(
         st.write(recommendation.explanation)
         st.markdown(f"**Tindakan yang disarankan:** {recommendation.action}")
         st.markdown(f"**Unit pelaksana:** {recommendation.unit}")
-        st.metric("Jumlah keluhan", recommendation.count)
+        st.metric("Jumlah keluhan", format_number(recommendation.count))
         st.plotly_chart(
             charts_priority.sparkline(recommendation.trend),
             key=f"prioritas_tren_{recommendation.category}",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from netno.charts import stage_bar, stage_category_bar
+from netno.numbers import format_number
 from netno.summary import stage_counts
 from pages.shared import codebook, filtered_comments
 
@@ -17,7 +18,7 @@ coded = filtered_comments()
 
 columns = st.columns(len(book.stages))
 for column, row in zip(columns, stage_counts(coded, book).itertuples(), strict=True):
-    column.metric(row.label, row.count)
+    column.metric(row.label, format_number(row.count))
     column.caption(row.description)
 
 st.plotly_chart(stage_bar(coded, book), width="stretch")

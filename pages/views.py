@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from netno.numbers import format_number
 from netno.summary import comment_rows
 from pages.shared import codebook
 
@@ -17,4 +18,7 @@ def comment_table(coded: pd.DataFrame, *, key: str | None = None) -> None:
     table = comment_rows(coded, codebook(), limit=MAX_ROWS_SHOWN)
     st.dataframe(table, hide_index=True, width="stretch", key=key)
     if len(coded) > MAX_ROWS_SHOWN:
-        st.caption(f"Menampilkan {MAX_ROWS_SHOWN} komentar terbaru dari {len(coded)}.")
+        st.caption(
+            f"Menampilkan {format_number(MAX_ROWS_SHOWN)} komentar terbaru dari "
+            f"{format_number(len(coded))}."
+        )

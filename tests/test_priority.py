@@ -486,8 +486,21 @@ def test_scores_for_display_indonesian_headers():
 
     assert list(table.columns[:4]) == ["Peringkat", "Kategori", "Tahap", "Jumlah"]
     assert table.iloc[0]["Kategori"] == "Status pembayaran"
-    assert table.iloc[0]["Porsi (%)"] == 11.8
+    assert table.iloc[0]["Porsi (%)"] == "11,8"
+    assert table.iloc[0]["Jumlah"] == "25"
     assert "Uang sudah dibayar atau hilang (%)" in table.columns
+
+
+def test_scores_for_display_thousands_and_decimal_comma():
+    counts = {"kuota": 12951, "loading": 3}
+    scores = score_categories(frame_from_counts(counts, codebook=CODEBOOK), codebook=CODEBOOK)
+
+    table = scores_for_display(scores).set_index("Kategori")
+
+    assert table.loc["Kuota", "Jumlah"] == "12.951"
+    assert table.loc["Kuota", "Porsi (%)"] == "100,0"
+    assert "." not in table.loc["Loading", "Skor"]
+    assert "12.951 keluhan" in table.loc["Kuota", "Penjelasan"]
 
 
 def test_score_explanation_small_share_not_zero():
