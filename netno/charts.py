@@ -10,15 +10,23 @@ from netno.codebook import Codebook
 from netno.numbers import PLOTLY_SEPARATORS, format_number, format_percent
 from netno.summary import category_counts, hierarchy_counts, stage_counts
 
-# Okabe-Ito colours: they stay distinguishable under the common colour-vision deficiencies.
-COLOUR_BLIND_SAFE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+# The one colour of each stage and theme in every chart of the dashboard and the report.
+# All are Okabe-Ito colours, which stay distinguishable under the common colour-vision
+# deficiencies. The themes avoid vermillion beside orange, because deuteranopes
+# confuse those two.
 STAGE_COLOURS = {
     "present": "#56B4E9",
     "interact": "#0072B2",
     "transact": "#D55E00",
     "integration": "#009E73",
 }
-THEME_COLOURS = {"aksesibilitas": "#0072B2", "pengajuan": "#E69F00", "pembayaran": "#D55E00"}
+THEME_COLOURS = {"aksesibilitas": "#0072B2", "pengajuan": "#E69F00", "pembayaran": "#CC79A7"}
+NO_COLOUR = "#999999"
+
+
+def label_colours(colours: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
+    """Return ``colours`` keyed by display label instead of code, for plotly colour maps."""
+    return {labels[code]: colour for code, colour in colours.items() if code in labels}
 
 
 def _empty_figure(message: str) -> go.Figure:
@@ -130,7 +138,9 @@ def category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         y="label",
         color="theme_label",
         orientation="h",
-        color_discrete_sequence=COLOUR_BLIND_SAFE,
+        color_discrete_map=label_colours(
+            THEME_COLOURS, {code: theme.label for code, theme in codebook.themes.items()}
+        ),
         labels={"count": "Jumlah komentar", "label": "Kategori", "theme_label": "Tema"},
         text="count",
     )

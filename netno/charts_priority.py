@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from netno.charts import NO_COLOUR, STAGE_COLOURS
 from netno.numbers import PLOTLY_SEPARATORS
 
 __all__ = ["category_bar", "stage_bar", "trend_line", "sparkline", "score_bar"]
 
-_STAGE_COLOURS = {
-    "present": "#8fb8de",
-    "interact": "#4a90c2",
-    "transact": "#d9534f",
-    "integration": "#6c757d",
-}
 _LAYOUT = {
     "template": "plotly_white",
     "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
@@ -32,7 +27,7 @@ def category_bar(scores: pd.DataFrame, *, title: str = "Jumlah keluhan per kateg
             x=ordered["count"],
             y=ordered["label"],
             orientation="h",
-            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in ordered["stage"]],
+            marker_color=[STAGE_COLOURS.get(stage, NO_COLOUR) for stage in ordered["stage"]],
             customdata=ordered["stage"],
             hovertemplate="%{y}: %{x:,.0f} keluhan (tahap %{customdata})<extra></extra>",
         )
@@ -41,19 +36,38 @@ def category_bar(scores: pd.DataFrame, *, title: str = "Jumlah keluhan per kateg
     return figure
 
 
-def score_bar(scores: pd.DataFrame, *, top: int = 10) -> go.Figure:
-    """Draw the ``top`` priority scores as horizontal bars, rank 1 on top."""
+def score_bar(
+    scores: pd.DataFrame, *, top: int = 10, stage_labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Draw the ``top`` priority scores as horizontal bars, rank 1 on top.
+
+    Bars take their stage's colour, one legend entry per stage, named by
+    ``stage_labels`` (a stage without a label shows its code).
+    """
+    stage_labels = stage_labels or {}
     ordered = scores[scores["count"] > 0].sort_values("rank").head(top).iloc[::-1]
-    figure = go.Figure(
-        go.Bar(
-            x=ordered["score"],
-            y=ordered["label"],
-            orientation="h",
-            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in ordered["stage"]],
-            hovertemplate="%{y}: skor %{x:.1f}<extra></extra>",
+    figure = go.Figure()
+    for stage in [code for code in STAGE_COLOURS if code in set(ordered["stage"])]:
+        rows = ordered[ordered["stage"] == stage]
+        figure.add_trace(
+            go.Bar(
+                x=rows["score"],
+                y=rows["label"],
+                orientation="h",
+                name=stage_labels.get(stage, stage),
+                marker_color=STAGE_COLOURS[stage],
+                hovertemplate="%{y}: skor %{x:,.1f}<extra></extra>",
+            )
         )
+    figure.update_layout(
+        title="Skor prioritas",
+        xaxis_title="Skor",
+        yaxis_title=None,
+        # Several traces would otherwise group the bars by stage, not by rank.
+        yaxis={"categoryorder": "array", "categoryarray": list(ordered["label"])},
+        legend_title="Tahap kematangan",
+        **_LAYOUT,
     )
-    figure.update_layout(title="Skor prioritas", xaxis_title="Skor", yaxis_title=None, **_LAYOUT)
     return figure
 
 
@@ -63,7 +77,7 @@ def stage_bar(stages: pd.DataFrame) -> go.Figure:
         go.Bar(
             x=stages["label"],
             y=stages["count"],
-            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in stages["stage"]],
+            marker_color=[STAGE_COLOURS.get(stage, NO_COLOUR) for stage in stages["stage"]],
             hovertemplate="Tahap %{x}: %{y:,.0f} keluhan<extra></extra>",
         )
     )
@@ -102,7 +116,7 @@ def sparkline(trend: Sequence[tuple[str, int]]) -> go.Figure:
             x=months,
             y=counts,
             mode="lines+markers",
-            line={"color": "#4a90c2"},
+            line={"color": STAGE_COLOURS["interact"]},
             hovertemplate="%{x}: %{y:,.0f} keluhan<extra></extra>",
         )
     )

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from netno.charts import STAGE_COLOURS, THEME_COLOURS
 from netno.numbers import PLOTLY_SEPARATORS
 from netno.trends import detect_spikes, monthly_counts
 
@@ -65,12 +66,14 @@ def trend_figure(
     what = FIELD_LABELS.get(field, field)
     unit = "Porsi komentar (%)" if normalize else "Jumlah komentar"
 
+    # Themes and stages keep the colours they have in every other chart.
+    fixed = {"themes": THEME_COLOURS, "stages": STAGE_COLOURS}.get(field, {})
     figure = go.Figure()
     for position, (code, group) in enumerate(long.groupby("code", sort=False)):
         name = labels.get(str(code), str(code))
         figure.add_trace(go.Scatter(
             x=group["month"], y=group["value"], name=name, mode="lines+markers",
-            line={"color": PALETTE[position % len(PALETTE)],
+            line={"color": fixed.get(str(code), PALETTE[position % len(PALETTE)]),
                   "dash": _DASHES[(position // 8) % len(_DASHES)], "width": 2},
             stackgroup="semua" if kind == "area" else None,
             customdata=group[["count", "total"]].to_numpy(),

@@ -188,7 +188,10 @@ def evidence_summary(
 def headline(coded: pd.DataFrame, codebook: Codebook) -> dict[str, object]:
     """Return the numbers the home page shows first."""
     if coded.empty:
-        return {"comments": 0, "complaints": 0, "coded_share": 0.0, "top_category": None}
+        return {
+            "comments": 0, "complaints": 0, "coded_share": 0.0, "top_category": None,
+            "top_category_count": 0,
+        }
     counts = category_counts(coded, codebook)
     top = counts.iloc[0]
     return {
@@ -196,7 +199,56 @@ def headline(coded: pd.DataFrame, codebook: Codebook) -> dict[str, object]:
         "complaints": int((coded["intent"] == "keluhan").sum()),
         "coded_share": float((coded["categories"].map(len) > 0).mean()),
         "top_category": top["label"] if top["count"] > 0 else None,
+        "top_category_count": int(top["count"]),
     }
+
+
+def top_category_text(label: str | None, count: int) -> str:
+    """Return the home page's *Kategori terbanyak* value, e.g. ``Loading (65 komentar)``.
+
+    ``label`` and ``count`` are :func:`headline`'s ``top_category`` and
+    ``top_category_count``; without a label the text is "-".
+    """
+    if not label:
+        return "-"
+    return f"{label} ({format_number(count)} komentar)"
+
+
+def shorten_text(text: str, *, limit: int = 300) -> str:
+    """Return ``text`` cut to at most ``limit`` characters, ending in "…" when it was cut.
+
+    The cut falls on the last space before the limit when there is one in its second
+    half, so that no word is split.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def search_comments(coded: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Return the comments whose text contains ``query`` (case-insensitive, plain text).
+
+    The query is matched as a literal substring, not as a pattern; an empty or blank
+    query returns ``coded`` unchanged.
+    """
+    needle = query.strip().casefold()
+    if not needle or coded.empty:
+        return coded
+    texts = coded["text"].fillna("").astype(str).str.casefold()
+    return coded[texts.str.contains(needle, regex=False)]
+
+
+def page_count(rows: int, page_size: int) -> int:
+    """Return how many pages of ``page_size`` rows ``rows`` rows fill (at least 1)."""
+    if page_size < 1:
+        raise ValueError(f"page_size must be at least 1, got {page_size}")
+    return max(1, -(-rows // page_size))
 
 
 def select_comments(
@@ -211,12 +263,17 @@ def select_comments(
 
 
 def comment_rows(
-    coded: pd.DataFrame, codebook: Codebook, *, limit: int | None = None
+    coded: pd.DataFrame, codebook: Codebook, *, limit: int | None = None, offset: int = 0
 ) -> pd.DataFrame:
-    """Return comments as a display table with Indonesian headers, newest first."""
+    """Return comments as a display table with Indonesian headers, newest first.
+
+    ``offset`` skips that many of the newest comments and ``limit`` keeps at most that
+    many after them, which together select one page.
+    """
     shown = coded.sort_values("created_at", ascending=False, na_position="last")
-    if limit is not None:
-        shown = shown.head(limit)
+    if offset or limit is not None:
+        end = None if limit is None else offset + limit
+        shown = shown.iloc[offset:end]
 
     spans_labels = evidence_labels(codebook)
 
@@ -312,12 +369,14 @@ def codes_as_labels(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     for column, attribute in _CODE_COLUMN_ENTRIES.items():
         if column not in shown.columns:
             continue
-        names = {code: entry.label for code, entry in getattr(codebook, attribute).items()}
+        names: dict[str, str] = {
+            code: entry.label for code, entry in getattr(codebook, attribute).items()
+        }
         if column == "intent":
             shown[column] = [names.get(code, code) for code in shown[column]]
         else:
             shown[column] = [
-                ", ".join(names.get(code, code) for code in codes)
+                ", ".join(names.get(str(code), str(code)) for code in codes)
                 if isinstance(codes, list | tuple) else ""
                 for codes in shown[column]
             ]

@@ -43,6 +43,7 @@ from netno.wordfreq import (
     word_frequency,
 )
 from pages.shared import codebook, filtered_comments, get_store, is_staff
+from pages.views import stop_without_comments
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ st.caption(
 )
 
 comments = filtered_comments()
+stop_without_comments(comments)
 store = get_store()
 edits = store.get_setting(STOP_WORDS_SETTING, {"added": [], "removed": []})
 
@@ -151,10 +153,6 @@ try:
     )
 except WordFrequencyError as error:
     st.error(escape_markdown(error))
-    st.stop()
-
-if comments.empty:
-    st.info("Tidak ada komentar yang cocok dengan saringan. Ubah saringan di bilah samping.")
     st.stop()
 
 result = _frequency(comments["text"].tolist(), query)

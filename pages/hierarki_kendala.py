@@ -6,7 +6,7 @@ from netno.charts import hierarchy_treemap
 from netno.numbers import format_number
 from netno.summary import NO_STEP, comments_matching, select_comments
 from pages.shared import codebook, filtered_comments
-from pages.views import comment_table
+from pages.views import comment_table, stop_without_comments
 
 st.title("Hierarki kendala")
 st.caption(
@@ -16,6 +16,7 @@ st.caption(
 
 book = codebook()
 coded = filtered_comments()
+stop_without_comments(coded)
 event = st.plotly_chart(
     hierarchy_treemap(coded, book), width="stretch", on_select="rerun", key="hk_treemap"
 )
@@ -51,4 +52,4 @@ behind = select_comments(
     comments_matching(coded, category=category or None, step=step or None), categorised_only=True
 )
 st.write(f"{format_number(len(behind))} komentar.")
-comment_table(behind)
+comment_table(behind, key="hk")

@@ -28,9 +28,13 @@ from netno.priority import (
     scores_for_display,
 )
 from netno.report import ReportError, build_report_data, report_bytes
+from netno.summary import code_labels, shorten_text
 from pages.shared import all_comments, current_user, filtered_comments, get_store, is_staff
+from pages.views import stop_without_comments
 
 ALL_PERIODS = "Semua periode terpilih"
+# Characters of an example comment shown on a card.
+EXAMPLE_LIMIT = 300
 
 st.title("Rekomendasi prioritas")
 st.caption(
@@ -42,9 +46,7 @@ codebook = default_codebook()
 signals = default_signals()
 store = get_store()
 coded = filtered_comments()
-if coded.empty:
-    st.info("Belum ada komentar pada filter ini. Unggah data atau ubah filter di sidebar.")
-    st.stop()
+stop_without_comments(coded)
 
 try:
     weights = load_weights(store)
@@ -73,7 +75,11 @@ top_stage = stages.sort_values("rank").iloc[0]
 st.subheader("Peringkat prioritas")
 st.markdown(f"**Tahap prioritas:** {top_stage['explanation']}")
 st.dataframe(scores_for_display(scores, signals=signals), hide_index=True)
-st.plotly_chart(charts_priority.score_bar(scores))
+st.plotly_chart(charts_priority.score_bar(scores, stage_labels=code_labels(codebook, "stages")))
+st.caption(
+    "Warna batang menunjukkan tahap kematangan e-government kategori itu; panjangnya "
+    "adalah skor prioritas."
+)
 
 st.subheader("Rekomendasi dan tindak lanjut")
 statuses = store.action_statuses()
@@ -94,7 +100,9 @@ for recommendation in build_recommendations(
         )
         st.markdown("**Contoh komentar:**")
         for example in recommendation.examples:
-            st.text(example)
+            st.text(shorten_text(example, limit=EXAMPLE_LIMIT))
+        if any(len(example) > EXAMPLE_LIMIT for example in recommendation.examples):
+            st.caption("Contoh yang panjang dipotong; teks lengkap ada di Daftar komentar.")
 
         if saved.get("action_date"):
             effect = action_effect(history, recommendation.category, saved["action_date"])

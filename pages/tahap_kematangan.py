@@ -6,6 +6,7 @@ from netno.charts import stage_bar, stage_category_bar
 from netno.numbers import format_number
 from netno.summary import stage_counts
 from pages.shared import codebook, filtered_comments
+from pages.views import stop_without_comments
 
 st.title("Tahap kematangan e-government")
 st.caption(
@@ -15,6 +16,7 @@ st.caption(
 
 book = codebook()
 coded = filtered_comments()
+stop_without_comments(coded)
 
 columns = st.columns(len(book.stages))
 for column, row in zip(columns, stage_counts(coded, book).itertuples(), strict=True):

@@ -6,6 +6,7 @@ from netno.charts_trends import trend_figure
 from netno.summary import code_labels, month_over_month_rows, months_in
 from netno.trends import SPIKE_RULE, flagged_spikes, month_over_month
 from pages.shared import codebook, filtered_comments
+from pages.views import stop_without_comments
 
 FIELDS = {"categories": "Kategori", "themes": "Tema", "stages": "Tahap kematangan"}
 
@@ -16,6 +17,7 @@ st.caption(
 
 book = codebook()
 coded = filtered_comments()
+stop_without_comments(coded)
 if not months_in(coded):
     st.info("Belum ada komentar bertanggal pada filter ini.")
     st.stop()

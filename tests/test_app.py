@@ -177,3 +177,56 @@ def test_app_selectboxes_have_indonesian_placeholder(app_environment: str, page:
     assert not app.exception
     for selectbox in app.selectbox:
         assert selectbox.proto.placeholder.startswith("Pilih"), selectbox.label
+
+
+ANALYSIS_PAGES = [
+    "pages/beranda.py",
+    "pages/rekomendasi_prioritas.py",
+    "pages/hierarki_kendala.py",
+    "pages/tahap_kematangan.py",
+    "pages/frekuensi_kata.py",
+    "pages/tren.py",
+    "pages/komentar.py",
+]
+
+
+@pytest.mark.parametrize("page", ANALYSIS_PAGES)
+def test_app_empty_database_points_to_upload(app_environment: str, page: str) -> None:
+    # Marking the demo as loaded keeps the database empty, as after removing every batch.
+    Store(app_environment).set_setting("demo_loaded", True, actor="uji")
+    app = start_app()
+    app.switch_page(page)
+    app.run()
+
+    notices = " ".join(info.value for info in app.info)
+    assert not app.exception
+    assert "Unggah data" in notices
+    assert not app.get("plotly_chart")
+    assert not app.success
+
+
+def test_app_home_top_category_metric(app_environment: str) -> None:
+    app = start_app()
+
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert "Kategori terbanyak" in metrics
+    assert "Kendala terbanyak" not in metrics
+    assert metrics["Kategori terbanyak"].endswith(" komentar)")
+
+
+def test_app_comment_list_search_and_paging(app_environment: str) -> None:
+    app = start_app()
+    app.switch_page("pages/komentar.py")
+    app.run()
+    first_page = app.dataframe[0].value
+
+    app.text_input(key="km_search").input("BILLING").run()
+    found = app.dataframe[0].value
+
+    assert not app.exception
+    assert len(first_page) == 100
+    assert 0 < len(found) < len(first_page)
+    assert all("billing" in text.lower() for text in found["Komentar"])
+    app.text_input(key="km_search").input("").run()
+    app.number_input(key="km_page").set_value(2).run()
+    assert app.dataframe[0].value["Komentar"].tolist() != first_page["Komentar"].tolist()

@@ -11,7 +11,12 @@ from netno.summary import (
     codes_as_labels,
     comment_rows,
     evidence_summary,
+    headline,
     month_over_month_rows,
+    page_count,
+    search_comments,
+    shorten_text,
+    top_category_text,
 )
 
 CODEBOOK = default_codebook()
@@ -97,3 +102,55 @@ def test_comment_rows_date_column_kept():
     table = comment_rows(coded, CODEBOOK)
 
     assert table.loc[0, "Tanggal"] == dt.date(2024, 3, 1)
+
+
+def test_search_comments_case_insensitive_literal():
+    coded = _coded([
+        {"text": "Kode BILLING tidak muncul"},
+        {"text": "aplikasi lambat"},
+        {"text": "billing (gagal) lagi"},
+    ])
+
+    assert search_comments(coded, "billing")["text"].tolist() == [
+        "Kode BILLING tidak muncul", "billing (gagal) lagi"
+    ]
+    assert search_comments(coded, "(gagal)")["text"].tolist() == ["billing (gagal) lagi"]
+    assert search_comments(coded, ".*")["text"].tolist() == []
+    assert len(search_comments(coded, "   ")) == 3
+
+
+def test_comment_rows_offset_selects_page():
+    coded = _coded([{"text": f"komentar nomor {index}"} for index in range(5)])
+
+    page = comment_rows(coded, CODEBOOK, limit=2, offset=2)
+
+    # Newest first: rows 4, 3 on page one, then 2, 1.
+    assert page["Komentar"].tolist() == ["komentar nomor 2", "komentar nomor 1"]
+
+
+def test_page_count_rounds_up():
+    assert page_count(0, 100) == 1
+    assert page_count(100, 100) == 1
+    assert page_count(101, 100) == 2
+
+
+def test_shorten_text_cuts_long_text():
+    text = "kata " * 3000
+
+    short = shorten_text(text, limit=300)
+
+    assert len(short) <= 300
+    assert short.endswith("…")
+    assert shorten_text("pendek", limit=300) == "pendek"
+
+
+def test_top_category_text_names_count():
+    coded = _coded([{"text": "muter terus", "categories": ["loading"]}] * 3)
+
+    numbers = headline(coded, CODEBOOK)
+    empty = headline(coded.iloc[0:0], CODEBOOK)
+
+    text = top_category_text(numbers["top_category"], numbers["top_category_count"])
+
+    assert text == f"{CODEBOOK.categories['loading'].label} (3 komentar)"
+    assert top_category_text(empty["top_category"], empty["top_category_count"]) == "-"
