@@ -108,9 +108,24 @@ _EMOJI_CHAR = (
     r"\u3030\u303D\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]"
 )
 _EMOJI_MODIFIERS = r"(?:\uFE0F|[\U0001F3FB-\U0001F3FF])*"
+# Leftovers of personal-data masking (``netno.privacy``) and web addresses, matched
+# whole so that their pieces ("bx", "com", "id", "co" read as slang for "cowok")
+# never count as words: runs with two or more "*" (``b***@g***.co.id``), digits or
+# letters hidden by x (``08xx-xxxx-7890``, ``xxxxxxxxxxxx1234``, ``abxxxx567``,
+# ``xxxx``), placeholders such as ``[email]``, and domain names with a common ending.
+# NOTE: a typo such as "bagus.com" without a space is read as a domain and skipped.
+_MASKED = (
+    r"[\w.+-]*\*{2,}[\w.*@+-]*"
+    r"|(?<![^\W\d_])[a-z\d]{0,3}x{2,}[x\d-]*\d(?!\w)"
+    r"|(?<!\w)x{3,}(?!\w)"
+    r"|\[[a-z_]+\]"
+    r"|(?:[a-z\d-]+\.)+(?:com|net|org|info|io|id|co|go|ac|or|sch|my|sg)(?![\w.])"
+)
+_MASKED_RE = re.compile(_MASKED)
 _SCAN_RE = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|" + _MASKED + r""
     r"|@[\w.]+"
     r"|[^\W\d_]+(?:['’][^\W\d_]+)?(?:2(?!\d))?"
     r"|\d+(?:[.,:]\d+)*"
@@ -395,6 +410,9 @@ class _Analyzer:
         first = surface[0]
         if "@" in surface or "/" in surface or surface.startswith("www."):
             return _SKIP
+        if _MASKED_RE.fullmatch(surface):
+            # A masked number or address ends a phrase, as the number itself would.
+            return _BREAK
         if first.isdigit() or first in "?!.,;":
             return _BREAK
         if _EMOJI_START_RE.match(first):

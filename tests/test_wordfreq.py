@@ -130,6 +130,44 @@ def test_word_frequency_skips_urls_mentions_and_emails():
     assert set(table["term"]) == {"cek", "surel"}
 
 
+@pytest.mark.parametrize(
+    "masked",
+    [
+        "08xx-xxxx-7890",
+        "08xxxxxx7890",
+        "xxxxxxxxxxxx1234",
+        "ABxxxx567",
+        "b***@g***.com",
+        "b***@g***.co.id",
+        "[email]",
+        "xxxx",
+        "imigrasi.go.id",
+    ],
+)
+def test_word_frequency_skips_masking_leftovers(masked):
+    terms = _terms([f"tolong cek {masked} segera"], min_length=1, use_stop_words=False)
+
+    assert sorted(terms["term"]) == ["cek", "segera", "tolong"]
+
+
+def test_word_frequency_masked_domain_not_slang():
+    terms = _terms(["kirim ke b***@g***.co.id dan a***@y***.com"], min_length=1)
+
+    assert not {"cowok", "co", "id", "com", "bx", "g"} & set(terms["term"])
+
+
+def test_word_frequency_keeps_words_with_x():
+    terms = _terms(["taxi boxx exxxtra"], min_length=1, grouping="exact")
+
+    assert {"taxi", "boxx", "exxxtra"} <= set(terms["term"])
+
+
+def test_phrases_break_at_masked_number():
+    terms = _terms(["hubungi 08xx-xxxx-7890 segera"] * 3, ngram=2, min_phrase_count=1)
+
+    assert "hubungi segera" not in set(terms["term"])
+
+
 def test_word_frequency_ignores_words_normalised_away():
     comments = ["status nya belum berubah", "nya"]
 
