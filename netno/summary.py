@@ -94,8 +94,13 @@ def stage_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
     A comment with two categories of the same stage counts once for that stage.
     """
-    exploded = coded["stages"].map(lambda stages: sorted(set(stages))).explode().dropna()
-    counts = exploded.value_counts() if not coded.empty else pd.Series(dtype=int)
+    if coded.empty:
+        counts = pd.Series(dtype=int)
+    else:
+        # One explode, then one count per (comment, stage) pair.
+        exploded = coded["stages"].reset_index(drop=True).explode().dropna()
+        pairs = pd.DataFrame({"row": exploded.index, "stage": exploded.to_numpy()})
+        counts = pairs.drop_duplicates()["stage"].value_counts()
     return pd.DataFrame(
         [
             {

@@ -503,6 +503,22 @@ def test_scores_for_display_thousands_and_decimal_comma():
     assert "12.951 keluhan" in table.loc["Kuota", "Penjelasan"]
 
 
+def test_score_and_recommend_with_repeated_index():
+    part = frame_from_counts({"kuota": 3, "loading": 2}, codebook=CODEBOOK)
+    part["text"] = ["kuota habis terus sejak kemarin pagi"] * 5
+    coded = pd.concat([part, part])
+
+    scores = score_categories(coded, codebook=CODEBOOK).set_index("category")
+    recommendations = build_recommendations(
+        coded, scores.reset_index(), codebook=CODEBOOK
+    )
+
+    assert scores.loc["kuota", "count"] == 6
+    assert scores.loc["loading", "count"] == 4
+    assert [item.count for item in recommendations] == [6, 4]
+    assert recommendations[0].trend == (("2024-01", 6),)
+
+
 def test_score_explanation_small_share_not_zero():
     counts = {"kuota": 250, "reschedule": 1}
 

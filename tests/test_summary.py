@@ -16,6 +16,7 @@ from netno.summary import (
     page_count,
     search_comments,
     shorten_text,
+    stage_counts,
     top_category_text,
 )
 
@@ -154,3 +155,14 @@ def test_top_category_text_names_count():
 
     assert text == f"{CODEBOOK.categories['loading'].label} (3 komentar)"
     assert top_category_text(empty["top_category"], empty["top_category_count"]) == "-"
+
+
+def test_stage_counts_once_per_comment():
+    part = pd.DataFrame({"stages": [["interact", "interact"], ["transact"], []]})
+    coded = pd.concat([part, part])
+
+    counts = stage_counts(coded, CODEBOOK).set_index("stage")["count"]
+
+    assert counts["interact"] == 2
+    assert counts["transact"] == 2
+    assert counts["present"] == 0
