@@ -7,23 +7,35 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from netno.codebook import Codebook
+from netno.numbers import PLOTLY_SEPARATORS, format_number, format_percent
 from netno.summary import category_counts, hierarchy_counts, stage_counts
 
-# Okabe-Ito colours: they stay distinguishable under the common colour-vision deficiencies.
-COLOUR_BLIND_SAFE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+# The one colour of each stage and theme in every chart of the dashboard and the report.
+# All are Okabe-Ito colours, which stay distinguishable under the common colour-vision
+# deficiencies. The themes avoid vermillion beside orange, because deuteranopes
+# confuse those two.
 STAGE_COLOURS = {
     "present": "#56B4E9",
     "interact": "#0072B2",
     "transact": "#D55E00",
     "integration": "#009E73",
 }
-THEME_COLOURS = {"aksesibilitas": "#0072B2", "pengajuan": "#E69F00", "pembayaran": "#D55E00"}
+THEME_COLOURS = {"aksesibilitas": "#0072B2", "pengajuan": "#E69F00", "pembayaran": "#CC79A7"}
+NO_COLOUR = "#999999"
+
+
+def label_colours(colours: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
+    """Return ``colours`` keyed by display label instead of code, for plotly colour maps."""
+    return {labels[code]: colour for code, colour in colours.items() if code in labels}
 
 
 def _empty_figure(message: str) -> go.Figure:
     figure = go.Figure()
     figure.add_annotation(text=message, showarrow=False, font={"size": 16})
-    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=300)
+    figure.update_layout(
+        xaxis={"visible": False}, yaxis={"visible": False}, height=300,
+        separators=PLOTLY_SEPARATORS,
+    )
     return figure
 
 
@@ -41,7 +53,7 @@ def hierarchy_treemap(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         custom_data=["theme", "category", "step"],
     )
     figure.update_traces(
-        hovertemplate="%{label}<br>%{value} komentar<extra></extra>",
+        hovertemplate="%{label}<br>%{value:,.0f} komentar<extra></extra>",
         textinfo="label+value",
         root_color="#EEF2F8",
     )
@@ -51,6 +63,7 @@ def hierarchy_treemap(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         title=f"Hierarki kendala: tema → kategori → langkah<br><sup>{takeaway}</sup>",
         margin={"t": 50, "l": 10, "r": 10, "b": 10},
         height=620,
+        separators=PLOTLY_SEPARATORS,
     )
     return figure
 
@@ -69,7 +82,7 @@ def stage_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
     )
     top = counts.sort_values("count", ascending=False).iloc[0]
     takeaway = (
-        f"Paling banyak di tahap {top['label']} ({top['count']} komentar)."
+        f"Paling banyak di tahap {top['label']} ({format_number(top['count'])} komentar)."
         if top["count"]
         else "Belum ada komentar berkategori."
     )
@@ -77,7 +90,9 @@ def stage_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         title=f"Komentar per tahap kematangan<br><sup>{takeaway}</sup>",
         showlegend=False,
         height=420,
+        separators=PLOTLY_SEPARATORS,
     )
+    figure.update_traces(texttemplate="%{y:,.0f}")
     return figure
 
 
@@ -108,7 +123,9 @@ def stage_category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         title=f"Kategori kendala di setiap tahap<br><sup>{takeaway}</sup>",
         height=120 + 32 * len(counts),
         yaxis={"categoryorder": "array", "categoryarray": list(counts["label"])},
+        separators=PLOTLY_SEPARATORS,
     )
+    figure.update_traces(texttemplate="%{x:,.0f}")
     return figure
 
 
@@ -121,14 +138,16 @@ def category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         y="label",
         color="theme_label",
         orientation="h",
-        color_discrete_sequence=COLOUR_BLIND_SAFE,
+        color_discrete_map=label_colours(
+            THEME_COLOURS, {code: theme.label for code, theme in codebook.themes.items()}
+        ),
         labels={"count": "Jumlah komentar", "label": "Kategori", "theme_label": "Tema"},
         text="count",
     )
     top = counts.iloc[0] if len(counts) else None
     takeaway = (
-        f"Terbanyak: {top['label']} ({top['count']} komentar, {top['share']:.0%} dari yang "
-        "berkategori)."
+        f"Terbanyak: {top['label']} ({format_number(top['count'])} komentar, "
+        f"{format_percent(top['share'] * 100, decimals=0)} dari yang berkategori)."
         if top is not None and top["count"]
         else "Belum ada komentar berkategori."
     )
@@ -138,5 +157,7 @@ def category_bar(coded: pd.DataFrame, codebook: Codebook) -> go.Figure:
         # One trace per theme would otherwise group the bars by theme, not by count.
         yaxis={"categoryorder": "total ascending"},
         legend={"orientation": "h", "yanchor": "bottom", "y": -0.25},
+        separators=PLOTLY_SEPARATORS,
     )
+    figure.update_traces(texttemplate="%{x:,.0f}")
     return figure

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from netno.charts import NO_COLOUR, STAGE_COLOURS
+from netno.numbers import PLOTLY_SEPARATORS
+
 __all__ = ["category_bar", "stage_bar", "trend_line", "sparkline", "score_bar"]
 
-_STAGE_COLOURS = {
-    "present": "#8fb8de",
-    "interact": "#4a90c2",
-    "transact": "#d9534f",
-    "integration": "#6c757d",
+_LAYOUT = {
+    "template": "plotly_white",
+    "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+    "separators": PLOTLY_SEPARATORS,
 }
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}
 
 
 def category_bar(scores: pd.DataFrame, *, title: str = "Jumlah keluhan per kategori") -> go.Figure:
@@ -26,28 +27,47 @@ def category_bar(scores: pd.DataFrame, *, title: str = "Jumlah keluhan per kateg
             x=ordered["count"],
             y=ordered["label"],
             orientation="h",
-            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in ordered["stage"]],
+            marker_color=[STAGE_COLOURS.get(stage, NO_COLOUR) for stage in ordered["stage"]],
             customdata=ordered["stage"],
-            hovertemplate="%{y}: %{x} keluhan (tahap %{customdata})<extra></extra>",
+            hovertemplate="%{y}: %{x:,.0f} keluhan (tahap %{customdata})<extra></extra>",
         )
     )
     figure.update_layout(title=title, xaxis_title="Jumlah keluhan", yaxis_title=None, **_LAYOUT)
     return figure
 
 
-def score_bar(scores: pd.DataFrame, *, top: int = 10) -> go.Figure:
-    """Draw the ``top`` priority scores as horizontal bars, rank 1 on top."""
+def score_bar(
+    scores: pd.DataFrame, *, top: int = 10, stage_labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Draw the ``top`` priority scores as horizontal bars, rank 1 on top.
+
+    Bars take their stage's colour, one legend entry per stage, named by
+    ``stage_labels`` (a stage without a label shows its code).
+    """
+    stage_labels = stage_labels or {}
     ordered = scores[scores["count"] > 0].sort_values("rank").head(top).iloc[::-1]
-    figure = go.Figure(
-        go.Bar(
-            x=ordered["score"],
-            y=ordered["label"],
-            orientation="h",
-            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in ordered["stage"]],
-            hovertemplate="%{y}: skor %{x:.1f}<extra></extra>",
+    figure = go.Figure()
+    for stage in [code for code in STAGE_COLOURS if code in set(ordered["stage"])]:
+        rows = ordered[ordered["stage"] == stage]
+        figure.add_trace(
+            go.Bar(
+                x=rows["score"],
+                y=rows["label"],
+                orientation="h",
+                name=stage_labels.get(stage, stage),
+                marker_color=STAGE_COLOURS[stage],
+                hovertemplate="%{y}: skor %{x:,.1f}<extra></extra>",
+            )
         )
+    figure.update_layout(
+        title="Skor prioritas",
+        xaxis_title="Skor",
+        yaxis_title=None,
+        # Several traces would otherwise group the bars by stage, not by rank.
+        yaxis={"categoryorder": "array", "categoryarray": list(ordered["label"])},
+        legend_title="Tahap kematangan",
+        **_LAYOUT,
     )
-    figure.update_layout(title="Skor prioritas", xaxis_title="Skor", yaxis_title=None, **_LAYOUT)
     return figure
 
 
@@ -57,8 +77,8 @@ def stage_bar(stages: pd.DataFrame) -> go.Figure:
         go.Bar(
             x=stages["label"],
             y=stages["count"],
-            marker_color=[_STAGE_COLOURS.get(stage, "#999999") for stage in stages["stage"]],
-            hovertemplate="Tahap %{x}: %{y} keluhan<extra></extra>",
+            marker_color=[STAGE_COLOURS.get(stage, NO_COLOUR) for stage in stages["stage"]],
+            hovertemplate="Tahap %{x}: %{y:,.0f} keluhan<extra></extra>",
         )
     )
     figure.update_layout(
@@ -96,8 +116,8 @@ def sparkline(trend: Sequence[tuple[str, int]]) -> go.Figure:
             x=months,
             y=counts,
             mode="lines+markers",
-            line={"color": "#4a90c2"},
-            hovertemplate="%{x}: %{y} keluhan<extra></extra>",
+            line={"color": STAGE_COLOURS["interact"]},
+            hovertemplate="%{x}: %{y:,.0f} keluhan<extra></extra>",
         )
     )
     figure.update_layout(
@@ -107,5 +127,6 @@ def sparkline(trend: Sequence[tuple[str, int]]) -> go.Figure:
         xaxis={"visible": False, "type": "category"},
         yaxis={"visible": False, "rangemode": "tozero"},
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
     )
     return figure

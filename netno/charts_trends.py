@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from netno.charts import STAGE_COLOURS, THEME_COLOURS
+from netno.numbers import PLOTLY_SEPARATORS
 from netno.trends import detect_spikes, monthly_counts
 
 __all__ = ["PALETTE", "FIELD_LABELS", "trend_figure"]
@@ -64,17 +66,19 @@ def trend_figure(
     what = FIELD_LABELS.get(field, field)
     unit = "Porsi komentar (%)" if normalize else "Jumlah komentar"
 
+    # Themes and stages keep the colours they have in every other chart.
+    fixed = {"themes": THEME_COLOURS, "stages": STAGE_COLOURS}.get(field, {})
     figure = go.Figure()
     for position, (code, group) in enumerate(long.groupby("code", sort=False)):
         name = labels.get(str(code), str(code))
         figure.add_trace(go.Scatter(
             x=group["month"], y=group["value"], name=name, mode="lines+markers",
-            line={"color": PALETTE[position % len(PALETTE)],
+            line={"color": fixed.get(str(code), PALETTE[position % len(PALETTE)]),
                   "dash": _DASHES[(position // 8) % len(_DASHES)], "width": 2},
             stackgroup="semua" if kind == "area" else None,
             customdata=group[["count", "total"]].to_numpy(),
-            hovertemplate=(f"<b>{name}</b><br>%{{x}}: %{{customdata[0]}} dari "
-                           "%{customdata[1]} komentar<extra></extra>"),
+            hovertemplate=(f"<b>{name}</b><br>%{{x}}: %{{customdata[0]:,.0f}} dari "
+                           "%{customdata[1]:,.0f} komentar<extra></extra>"),
         ))
 
     if show_spikes and not long.empty:
@@ -88,6 +92,7 @@ def trend_figure(
         legend_title=what.capitalize(),
         hovermode="closest",
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
     )
     figure.update_xaxes(type="category")
     if long.empty:
@@ -102,6 +107,7 @@ def _add_spikes(
     options: dict[str, Any],
 ) -> None:
     options.setdefault("normalize", normalize)
+    options.setdefault("labels", labels)
     spikes = detect_spikes(frame, field=field, codes=codes, **options)
     spikes = spikes[spikes["spike"]]
     if spikes.empty:
@@ -119,7 +125,6 @@ def _add_spikes(
         name="Lonjakan",
         marker={"symbol": "triangle-up", "size": 14, "color": "#000000",
                 "line": {"color": "#FFFFFF", "width": 1}},
-        text=[f"{labels.get(code, code)}: {explanation}"
-              for code, explanation in zip(spikes["code"], spikes["explanation"], strict=True)],
+        text=spikes["explanation"].tolist(),
         hovertemplate="%{text}<extra></extra>",
     ))

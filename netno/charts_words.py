@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from netno.numbers import PLOTLY_SEPARATORS, format_number
 from netno.wordfreq import WordFrequencyResult
 
 __all__ = [
-    "format_number",
     "terms_bar_chart",
     "emoji_bar_chart",
     "comparison_bar_chart",
@@ -32,12 +32,6 @@ _GROUPING_LABELS = {
 }
 
 
-def format_number(value: float, *, decimals: int = 0) -> str:
-    """Format a number the Indonesian way: "." between thousands and "," before decimals."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
 def _empty_figure(title: str, message: str) -> go.Figure:
     figure = go.Figure()
     figure.update_layout(
@@ -46,6 +40,7 @@ def _empty_figure(title: str, message: str) -> go.Figure:
         yaxis={"visible": False},
         annotations=[{"text": message, "showarrow": False, "font": {"size": 14}}],
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
     )
     return figure
 
@@ -91,6 +86,7 @@ def terms_bar_chart(result: WordFrequencyResult, *, top: int = 30) -> go.Figure:
         xaxis_title="Jumlah kemunculan",
         yaxis_title=f"{unit.capitalize()} ({_GROUPING_LABELS[query.grouping]})",
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
         height=max(400, 22 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )
@@ -126,6 +122,7 @@ def emoji_bar_chart(emoji: pd.DataFrame, *, top: int = 15) -> go.Figure:
         yaxis_title="Emoji",
         yaxis={"tickfont": {"size": 18}},
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
         height=max(300, 28 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )
@@ -179,6 +176,7 @@ def comparison_bar_chart(
         xaxis_title="Perubahan kemunculan per 100 komentar",
         yaxis_title="Istilah",
         template="plotly_white",
+        separators=PLOTLY_SEPARATORS,
         height=max(400, 22 * len(bars) + 160),
         margin={"l": 10, "r": 10, "t": 90, "b": 40},
     )

@@ -32,6 +32,7 @@ import pandas as pd
 
 from netno.codebook import Codebook
 from netno.normalize import normalize
+from netno.numbers import format_change, format_columns, format_number
 from netno.privacy import mask_text
 
 __all__ = [
@@ -300,10 +301,11 @@ def month_column(coded: pd.DataFrame) -> pd.Series:
     )
 
 
-def _check_month(value: str, name: str) -> str:
+def _check_month(value: str, role: str) -> str:
+    """Raise ``PriorityError`` unless ``value`` is ``YYYY-MM``; ``role`` names it in Indonesian."""
     if not isinstance(value, str) or not _MONTH_RE.match(value):
         raise PriorityError(
-            f"Periode {name} {value!r} tidak valid; tulis sebagai TAHUN-BULAN, misalnya 2024-03."
+            f"{role} {value!r} tidak valid; tulis sebagai TAHUN-BULAN, misalnya 2024-03."
         )
     return value
 
@@ -321,7 +323,7 @@ def previous_month(period: str) -> str:
     Raises:
         PriorityError: ``period`` is not ``YYYY-MM``.
     """
-    _check_month(period, "period")
+    _check_month(period, "Periode")
     year, month = int(period[:4]), int(period[5:])
     if month == 1:
         return f"{year - 1}-12"
@@ -354,7 +356,7 @@ def frame_from_counts(
     Raises:
         PriorityError: a category is not in the codebook or a count is negative.
     """
-    _check_month(month, "month")
+    _check_month(month, "Bulan")
     rows: list[dict[str, Any]] = []
     for category, count in counts.items():
         if category not in codebook.categories:
@@ -431,10 +433,12 @@ def monthly_counts(coded: pd.DataFrame, *, codebook: Codebook) -> pd.DataFrame:
     columns = list(codebook.categories)
     if coded.empty:
         return pd.DataFrame(columns=columns, dtype="int64")
+    coded = _unique_index(coded)
     months = month_column(coded)
-    lists = category_lists(coded, codebook)
-    exploded = pd.DataFrame({"month": months, "category": lists}).explode("category")
-    exploded = exploded.dropna()
+    pairs = _category_rows(coded, codebook)
+    exploded = pd.DataFrame(
+        {"month": months.loc[pairs.index].to_numpy(), "category": pairs.to_numpy()}
+    ).dropna()
     known_months = months.dropna()
     if known_months.empty:
         return pd.DataFrame(columns=columns, dtype="int64")
@@ -451,37 +455,62 @@ def select_period(coded: pd.DataFrame, period: str | None) -> pd.DataFrame:
     """
     if period is None:
         return coded
-    _check_month(period, "period")
+    _check_month(period, "Periode")
     return coded[month_column(coded) == period]
 
 
 # --- scoring ----------------------------------------------------------------------
 
 
-@lru_cache(maxsize=100_000)
-def _normalize_cached(text: str) -> str:
-    # The scores and the example picker normalise the same comments in one report.
-    return normalize(text)
+@lru_cache(maxsize=200_000)
+def _text_signal_hits(text: str, signals: tuple[SeveritySignal, ...]) -> tuple[bool, ...]:
+    # The score and the example picker test the same comments on one page, and the
+    # dashboard repeats both on every rerun, so each text is normalised and searched once.
+    normalized = normalize(text)
+    return tuple(signal.matches(normalized) for signal in signals)
 
 
 def _signal_hits(
-    texts: pd.Series, signals: tuple[SeveritySignal, ...]
+    texts: pd.Series, signals: tuple[SeveritySignal, ...], *, rows: pd.Index | None = None
 ) -> pd.DataFrame:
-    """Return one boolean column per signal: does the comment's normalised text match it."""
-    normalized = texts.fillna("").astype(str).map(_normalize_cached)
-    return pd.DataFrame(
-        {signal.code: normalized.map(signal.matches) for signal in signals},
-        index=texts.index,
-        dtype=bool,
-    )
+    """Return one boolean column per signal: does the comment's normalised text match it.
+
+    ``rows`` limits the test to those index labels (the complaints); the other rows are
+    False. Each distinct text is tested once.
+    """
+    columns = [signal.code for signal in signals]
+    hits = pd.DataFrame(False, index=texts.index, columns=columns, dtype=bool)
+    tested = texts if rows is None else texts.loc[rows]
+    if tested.empty or not signals:
+        return hits
+    codes, uniques = pd.factorize(tested.fillna("").astype(str))
+    found = [_text_signal_hits(text, signals) for text in uniques]
+    matrix = pd.DataFrame(found, columns=columns, dtype=bool).to_numpy()[codes]
+    hits.loc[tested.index, columns] = matrix
+    return hits
+
+
+def _unique_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with a unique index, renumbering it only when labels repeat."""
+    return frame if frame.index.is_unique else frame.reset_index(drop=True)
+
+
+def _category_rows(coded: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """Return one row per (comment, known category), indexed by the comment's label.
+
+    A category listed twice in one comment appears once. Callers select rows by these
+    labels, so ``coded`` needs a unique index (see :func:`_unique_index`).
+    """
+    lists = category_lists(coded, codebook)
+    exploded = lists.explode().dropna()
+    frame = pd.DataFrame({"row": exploded.index, "code": exploded.to_numpy()})
+    frame = frame.drop_duplicates()
+    return pd.Series(frame["code"].to_numpy(), index=frame["row"].to_numpy(), dtype=object)
 
 
 def _format_number(value: float, decimals: int = 1, *, keep_zeros: bool = False) -> str:
-    """Format a number the Indonesian way (decimal comma); trailing zeros go unless kept."""
-    text = f"{value:.{decimals}f}"
-    if decimals and not keep_zeros:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """Format a number the Indonesian way; trailing zeros of the decimals go unless kept."""
+    return format_number(value, decimals=decimals, trim=not keep_zeros)
 
 
 def _format_weight(value: float) -> str:
@@ -526,7 +555,7 @@ def _explain(
         growth = _growth_text(row, previous_label)
         suffix = f" ({growth})" if growth and growth.startswith("turun") else ""
         return f"{label}: tidak ada keluhan pada periode ini{suffix}."
-    parts = [f"{row['count']} keluhan ({_percent(row['share'])} dari semua)"]
+    parts = [f"{format_number(row['count'])} keluhan ({_percent(row['share'])} dari semua)"]
     growth = _growth_text(row, previous_label)
     if growth:
         parts.append(growth)
@@ -605,29 +634,28 @@ def score_categories(
     signals = default_signals() if signals is None else signals
     _check_weights(weights, codebook, signals)
     if previous is not None:
-        _check_month(previous, "previous")
+        _check_month(previous, "Periode pembanding")
 
-    current = select_period(coded, period)
-    lists = category_lists(current, codebook)
-    complaints = int((lists.map(len) > 0).sum())
+    current = _unique_index(select_period(coded, period))
+    pairs = _category_rows(current, codebook)
+    rows_of = pairs.groupby(pairs.to_numpy(), sort=False).groups if len(pairs) else {}
+    complaints = int(pairs.index.nunique())
     if "text" in current.columns and signals:
-        hits = _signal_hits(current["text"], signals)
+        hits = _signal_hits(current["text"], signals, rows=pd.Index(pairs.index.unique()))
     else:
         hits = pd.DataFrame(False, index=current.index, columns=[s.code for s in signals])
 
     previous_counts: dict[str, int] | None = None
     if previous is not None:
-        before = category_lists(select_period(coded, previous), codebook)
-        if len(before):
-            previous_counts = {code: 0 for code in codebook.categories}
-            for categories in before:
-                for code in set(categories):
-                    previous_counts[code] += 1
+        before_frame = select_period(coded, previous)
+        if len(before_frame):
+            before = _category_rows(before_frame, codebook).value_counts()
+            previous_counts = {code: int(before.get(code, 0)) for code in codebook.categories}
 
     rows = []
     for order, (code, spec) in enumerate(codebook.categories.items()):
-        mask = lists.map(lambda categories, code=code: code in categories)
-        count = int(mask.sum())
+        members = rows_of.get(code, pd.Index([]))
+        count = len(members)
         share = count / complaints if complaints else 0.0
         row: dict[str, Any] = {
             "category": code,
@@ -652,7 +680,7 @@ def score_categories(
 
         severity_factor = 1.0
         for signal in signals:
-            signal_share = float(hits.loc[mask, signal.code].mean()) if count else 0.0
+            signal_share = float(hits.loc[members, signal.code].mean()) if count else 0.0
             row[f"signal_{signal.code}"] = signal_share
             severity_factor += weights.signal_weight(signal) * signal_share
 
@@ -684,19 +712,22 @@ def score_categories(
     return scores.drop(columns="_order")
 
 
-def _growth_cell(row: pd.Series) -> str:
+def _growth_cell(row: Mapping[str, Any]) -> str:
     """Render growth for a table cell: "+40%", "baru" (none last period) or "-" (no comparison)."""
     if pd.isna(row["previous_count"]):
         return "-"
     if pd.isna(row["growth"]):
         return "baru" if row["count"] else "-"
-    return f"{row['growth'] * 100:+.0f}%"
+    return format_change(row["growth"] * 100)
 
 
 def scores_for_display(
     scores: pd.DataFrame, *, signals: tuple[SeveritySignal, ...] | None = None
 ) -> pd.DataFrame:
-    """Return the ranked scores with Indonesian headers and percentages, for a table on screen."""
+    """Return the ranked scores with Indonesian headers and numbers, for a table on screen.
+
+    Every number is text with a decimal comma and a thousands dot (``netno.numbers``).
+    """
     signals = default_signals() if signals is None else signals
     table = pd.DataFrame(
         {
@@ -704,17 +735,19 @@ def scores_for_display(
             "Kategori": scores["label"],
             "Tahap": scores["stage"],
             "Jumlah": scores["count"],
-            "Porsi (%)": (scores["share"] * 100).round(1),
-            "Pertumbuhan": scores.apply(_growth_cell, axis=1),
+            "Porsi (%)": scores["share"] * 100,
+            "Pertumbuhan": [_growth_cell(row) for row in scores.to_dict("records")],
             "Bobot tahap": scores["stage_weight"],
         }
     )
+    decimals = {"Jumlah": 0, "Porsi (%)": 1, "Bobot tahap": 2, "Faktor keparahan": 2, "Skor": 2}
     for signal in signals:
-        table[f"{signal.label} (%)"] = (scores[f"signal_{signal.code}"] * 100).round(1)
-    table["Faktor keparahan"] = scores["severity_factor"].round(2)
+        table[f"{signal.label} (%)"] = scores[f"signal_{signal.code}"] * 100
+        decimals[f"{signal.label} (%)"] = 1
+    table["Faktor keparahan"] = scores["severity_factor"]
     table["Skor"] = scores["score"]
     table["Penjelasan"] = scores["explanation"]
-    return table
+    return format_columns(table, decimals)
 
 
 def score_stages(
@@ -769,7 +802,8 @@ def score_stages(
 
 def _explain_stage(row: Mapping[str, Any]) -> str:
     text = (
-        f"Tahap {row['label'].lower()}: {row['count']} keluhan ({_percent(row['share'])}), "
+        f"Tahap {row['label'].lower()}: {format_number(row['count'])} keluhan "
+        f"({_percent(row['share'])}), "
         f"bobot {_format_weight(row['stage_weight'])}"
     )
     if row["count"] and row["top_label"]:
@@ -833,10 +867,11 @@ def build_recommendations(
         monthly = monthly.loc[:period]
     monthly = monthly.tail(trend_months)
 
-    current = select_period(coded, period)
-    lists = category_lists(current, codebook)
+    current = _unique_index(select_period(coded, period))
+    pairs = _category_rows(current, codebook)
+    rows_of = pairs.groupby(pairs.to_numpy(), sort=False).groups if len(pairs) else {}
     hits = (
-        _signal_hits(current["text"], signals)
+        _signal_hits(current["text"], signals, rows=pd.Index(pairs.index.unique()))
         if "text" in current.columns and signals
         else pd.DataFrame(index=current.index)
     )
@@ -846,7 +881,7 @@ def build_recommendations(
         if row["count"] == 0:
             continue
         spec = codebook.categories[row["category"]]
-        mask = lists.map(lambda categories, code=spec.code: code in categories)
+        members = rows_of.get(spec.code, pd.Index([]))
         trend = tuple((str(month), int(value)) for month, value in monthly[spec.code].items())
         recommendations.append(
             Recommendation(
@@ -862,7 +897,7 @@ def build_recommendations(
                 action=spec.action or "Belum ada tindakan yang disarankan di codebook.",
                 unit=spec.unit or "Belum ditentukan",
                 trend=trend,
-                examples=_pick_examples(current[mask], hits, limit=examples),
+                examples=_pick_examples(current.loc[members], hits, limit=examples),
             )
         )
     return recommendations

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from netno import charts_priority
 from netno.codebook import Codebook
+from netno.numbers import format_number
 from netno.priority import (
     PriorityWeights,
     Recommendation,
@@ -518,14 +519,22 @@ def _html_table(headers: list[str], rows: list[list[Any]]) -> str:
         for value in row:
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
             css = ' class="num"' if numeric else ""
-            cells.append(f"<td{css}>{_escape(value)}</td>")
+            text = _html_number(value) if numeric else value
+            cells.append(f"<td{css}>{_escape(text)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def _html_number(value: float) -> str:
+    """Format a table number the Indonesian way: at most two decimals, no trailing zeros."""
+    if isinstance(value, int):
+        return format_number(value)
+    return format_number(value, decimals=2, trim=True)
+
+
 def _format_percent(value: Any) -> str:
     percent = _percent_value(value)
-    return "-" if percent is None else f"{percent:g}%".replace(".", ",")
+    return "-" if percent is None else f"{format_number(percent, decimals=1, trim=True)}%"
 
 
 def _html_sections(data: ReportData) -> list[str]:

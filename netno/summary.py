@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from netno.codebook import Codebook
+from netno.numbers import format_change, format_number
 
 NO_STEP = "(langkah tidak disebut)"
 
@@ -93,8 +94,13 @@ def stage_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
     A comment with two categories of the same stage counts once for that stage.
     """
-    exploded = coded["stages"].map(lambda stages: sorted(set(stages))).explode().dropna()
-    counts = exploded.value_counts() if not coded.empty else pd.Series(dtype=int)
+    if coded.empty:
+        counts = pd.Series(dtype=int)
+    else:
+        # One explode, then one count per (comment, stage) pair.
+        exploded = coded["stages"].reset_index(drop=True).explode().dropna()
+        pairs = pd.DataFrame({"row": exploded.index, "stage": exploded.to_numpy()})
+        counts = pairs.drop_duplicates()["stage"].value_counts()
     return pd.DataFrame(
         [
             {
@@ -157,15 +163,40 @@ def comments_matching(
     return coded[mask]
 
 
-def evidence_summary(evidence: list[dict]) -> str:
-    """Render a comment's evidence as ``code: "span"`` pairs for a table cell."""
-    return "; ".join(f'{item["code"]}: "{item["text"]}"' for item in evidence)
+_EVIDENCE_ENTRIES = {"category": "categories", "step": "steps", "intent": "intents"}
+
+
+def evidence_labels(codebook: Codebook) -> dict[tuple[str, str], str]:
+    """Return the Indonesian label of every evidence ``(field, code)`` pair of the codebook."""
+    return {
+        (field_name, code): entry.label
+        for field_name, attribute in _EVIDENCE_ENTRIES.items()
+        for code, entry in getattr(codebook, attribute).items()
+    }
+
+
+def evidence_summary(
+    evidence: list[dict], labels: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """Render a comment's evidence as ``label: "span"`` pairs for a table cell.
+
+    ``labels`` (from :func:`evidence_labels`) maps ``(field, code)`` to the label shown;
+    a pair without a label shows its code.
+    """
+    labels = labels or {}
+    return "; ".join(
+        f'{labels.get((item.get("field", ""), item["code"]), item["code"])}: "{item["text"]}"'
+        for item in evidence
+    )
 
 
 def headline(coded: pd.DataFrame, codebook: Codebook) -> dict[str, object]:
     """Return the numbers the home page shows first."""
     if coded.empty:
-        return {"comments": 0, "complaints": 0, "coded_share": 0.0, "top_category": None}
+        return {
+            "comments": 0, "complaints": 0, "coded_share": 0.0, "top_category": None,
+            "top_category_count": 0,
+        }
     counts = category_counts(coded, codebook)
     top = counts.iloc[0]
     return {
@@ -173,7 +204,56 @@ def headline(coded: pd.DataFrame, codebook: Codebook) -> dict[str, object]:
         "complaints": int((coded["intent"] == "keluhan").sum()),
         "coded_share": float((coded["categories"].map(len) > 0).mean()),
         "top_category": top["label"] if top["count"] > 0 else None,
+        "top_category_count": int(top["count"]),
     }
+
+
+def top_category_text(label: str | None, count: int) -> str:
+    """Return the home page's *Kategori terbanyak* value, e.g. ``Loading (65 komentar)``.
+
+    ``label`` and ``count`` are :func:`headline`'s ``top_category`` and
+    ``top_category_count``; without a label the text is "-".
+    """
+    if not label:
+        return "-"
+    return f"{label} ({format_number(count)} komentar)"
+
+
+def shorten_text(text: str, *, limit: int = 300) -> str:
+    """Return ``text`` cut to at most ``limit`` characters, ending in "…" when it was cut.
+
+    The cut falls on the last space before the limit when there is one in its second
+    half, so that no word is split.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def search_comments(coded: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Return the comments whose text contains ``query`` (case-insensitive, plain text).
+
+    The query is matched as a literal substring, not as a pattern; an empty or blank
+    query returns ``coded`` unchanged.
+    """
+    needle = query.strip().casefold()
+    if not needle or coded.empty:
+        return coded
+    texts = coded["text"].fillna("").astype(str).str.casefold()
+    return coded[texts.str.contains(needle, regex=False)]
+
+
+def page_count(rows: int, page_size: int) -> int:
+    """Return how many pages of ``page_size`` rows ``rows`` rows fill (at least 1)."""
+    if page_size < 1:
+        raise ValueError(f"page_size must be at least 1, got {page_size}")
+    return max(1, -(-rows // page_size))
 
 
 def select_comments(
@@ -188,12 +268,19 @@ def select_comments(
 
 
 def comment_rows(
-    coded: pd.DataFrame, codebook: Codebook, *, limit: int | None = None
+    coded: pd.DataFrame, codebook: Codebook, *, limit: int | None = None, offset: int = 0
 ) -> pd.DataFrame:
-    """Return comments as a display table with Indonesian headers, newest first."""
+    """Return comments as a display table with Indonesian headers, newest first.
+
+    ``offset`` skips that many of the newest comments and ``limit`` keeps at most that
+    many after them, which together select one page.
+    """
     shown = coded.sort_values("created_at", ascending=False, na_position="last")
-    if limit is not None:
-        shown = shown.head(limit)
+    if offset or limit is not None:
+        end = None if limit is None else offset + limit
+        shown = shown.iloc[offset:end]
+
+    spans_labels = evidence_labels(codebook)
 
     def labels(codes: list[str], entries: dict) -> str:
         return ", ".join(entries[code].label for code in codes if code in entries)
@@ -207,7 +294,9 @@ def comment_rows(
             "Maksud": shown["intent"].map(
                 lambda code: codebook.intents[code].label if code in codebook.intents else code
             ),
-            "Bukti": shown["evidence"].map(evidence_summary),
+            "Bukti": shown["evidence"].map(
+                lambda evidence: evidence_summary(evidence, spans_labels)
+            ),
             "Perlu dicek": shown["uncertain"].map(", ".join),
         }
     )
@@ -249,9 +338,51 @@ def month_over_month_rows(table: pd.DataFrame, labels: dict[str, str]) -> pd.Dat
     return pd.DataFrame(
         {
             "Kode": table["code"].map(lambda code: labels.get(code, code)),
-            "Bulan ini": table["count"],
-            "Bulan lalu": table["previous"],
-            "Selisih": table["change"],
-            "Perubahan (%)": table["pct_change"].round(0),
+            "Bulan ini": [format_number(value) for value in table["count"]],
+            "Bulan lalu": [format_number(value) for value in table["previous"]],
+            "Selisih": [
+                f"+{format_number(value)}" if value > 0 else format_number(value)
+                for value in table["change"]
+            ],
+            "Perubahan (%)": [
+                format_change(change, new=previous == 0 and count > 0)
+                for change, previous, count in zip(
+                    table["pct_change"], table["previous"], table["count"], strict=True
+                )
+            ],
         }
     )
+
+
+_CODE_COLUMN_ENTRIES = {
+    "categories": "categories",
+    "themes": "themes",
+    "stages": "stages",
+    "steps": "steps",
+    "intent": "intents",
+}
+
+
+def codes_as_labels(frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Return a copy of ``frame`` with its code columns shown as Indonesian labels.
+
+    The list columns (``categories``, ``themes``, ``stages``, ``steps``) become
+    comma-separated labels and ``intent`` its label; a code missing from the codebook
+    shows as is. Other columns are left unchanged.
+    """
+    shown = frame.copy()
+    for column, attribute in _CODE_COLUMN_ENTRIES.items():
+        if column not in shown.columns:
+            continue
+        names: dict[str, str] = {
+            code: entry.label for code, entry in getattr(codebook, attribute).items()
+        }
+        if column == "intent":
+            shown[column] = [names.get(code, code) for code in shown[column]]
+        else:
+            shown[column] = [
+                ", ".join(names.get(str(code), str(code)) for code in codes)
+                if isinstance(codes, list | tuple) else ""
+                for codes in shown[column]
+            ]
+    return shown

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
+
+from netno.numbers import format_number
 
 __all__ = [
     "FIELDS",
@@ -249,7 +251,7 @@ def negative_binomial_upper_tail(count: int, mean: float, variance: float) -> fl
 # --- spikes --------------------------------------------------------------------------
 
 def _number(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
+    return format_number(value, decimals=digits)
 
 
 def _p_text(p_value: float) -> str:
@@ -259,20 +261,21 @@ def _p_text(p_value: float) -> str:
 
 
 def _explain(
-    *, code: str, month: str, count: int, expected: float, history: int, p_value: float,
+    *, name: str, month: str, count: int, expected: float, history: int, p_value: float,
     model: str, spike: bool, min_count: int, alpha: float, normalize: bool,
 ) -> str:
     if normalize:
         basis = f"perkiraan {_number(expected)} menurut porsinya dalam {history} bulan sebelumnya"
     else:
         basis = f"rata-rata {history} bulan sebelumnya {_number(expected)} per bulan"
+    counted = f"{format_number(count)} komentar pada {month}"
     if spike:
-        return (f"Lonjakan {code}: {count} komentar pada {month}, jauh di atas {basis} "
+        return (f"Lonjakan {name}: {counted}, jauh di atas {basis} "
                 f"({_p_text(p_value)}, model {model}).")
     if count < min_count and p_value < alpha:
-        return (f"Bukan lonjakan {code}: {count} komentar pada {month}, di bawah batas "
+        return (f"Bukan lonjakan {name}: {counted}, di bawah batas "
                 f"{min_count} komentar ({basis}; {_p_text(p_value)}).")
-    return (f"Bukan lonjakan {code}: {count} komentar pada {month}, masih sejalan dengan "
+    return (f"Bukan lonjakan {name}: {counted}, masih sejalan dengan "
             f"{basis} ({_p_text(p_value)}, model {model}).")
 
 
@@ -287,6 +290,7 @@ def detect_spikes(
     min_history: int = 3,
     dispersion: float = 1.5,
     normalize: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Test every code in every month against its own previous ``window`` months.
 
@@ -299,6 +303,8 @@ def detect_spikes(
         dispersion: history variance above this times its mean switches the model
             from Poisson to negative binomial.
         normalize: compare against the code's past share of all comments.
+        labels: the name of each code in the explanations (such as the codebook's
+            Indonesian labels); a code without one is named by its code.
 
     Returns:
         One row per code and month with ``code``, ``month``, ``count``, ``total``,
@@ -316,13 +322,15 @@ def detect_spikes(
             f"Pengaturan lonjakan tidak sah (window={window}, min_history={min_history}, "
             f"alpha={alpha}). Gunakan window dan min_history minimal 1, alpha antara 0 dan 1."
         )
+    labels = labels or {}
     long = monthly_counts(frame, field=field, codes=codes)
     records: list[dict] = []
     for code, group in long.groupby("code", sort=False):
         records.extend(_spikes_of_code(
-            str(code), group["month"].tolist(), group["count"].tolist(),
-            group["total"].tolist(), window=window, alpha=alpha, min_count=min_count,
-            min_history=min_history, dispersion=dispersion, normalize=normalize,
+            str(code), labels.get(str(code), str(code)), group["month"].tolist(),
+            group["count"].tolist(), group["total"].tolist(), window=window, alpha=alpha,
+            min_count=min_count, min_history=min_history, dispersion=dispersion,
+            normalize=normalize,
         ))
     result = pd.DataFrame.from_records(records, columns=[
         "code", "month", "count", "total", "history", "expected", "variance", "model",
@@ -335,7 +343,7 @@ def detect_spikes(
 
 
 def _spikes_of_code(
-    code: str, months: list[str], counts: list[int], totals: list[int], *, window: int,
+    code: str, name: str, months: list[str], counts: list[int], totals: list[int], *, window: int,
     alpha: float, min_count: int, min_history: int, dispersion: float, normalize: bool,
 ) -> Iterable[dict]:
     for index, (month, count) in enumerate(zip(months, counts, strict=True)):
@@ -348,7 +356,7 @@ def _spikes_of_code(
         }
         if len(past) < min_history:
             record["explanation"] = (
-                f"{code} pada {month} belum diuji: riwayatnya baru {len(past)} bulan, "
+                f"{name} pada {month} belum diuji: riwayatnya baru {len(past)} bulan, "
                 f"perlu minimal {min_history} bulan."
             )
             yield record
@@ -374,7 +382,7 @@ def _spikes_of_code(
         record.update(expected=expected, variance=variance, model=model, p_value=p_value,
                       spike=spike)
         record["explanation"] = _explain(
-            code=code, month=month, count=int(count), expected=expected, history=len(past),
+            name=name, month=month, count=int(count), expected=expected, history=len(past),
             p_value=p_value, model=model, spike=spike, min_count=min_count, alpha=alpha,
             normalize=normalize,
         )

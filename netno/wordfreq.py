@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from netno.normalize import normalize_word, tokenize
+from netno.numbers import format_columns, format_number
 
 __all__ = [
     "GROUPINGS",
@@ -56,6 +57,14 @@ __all__ = [
     "compare_periods",
     "table_to_csv_bytes",
     "table_to_xlsx_bytes",
+    "GROUPING_LABELS",
+    "NGRAM_LABELS",
+    "RANK_LABELS",
+    "terms_for_export",
+    "terms_for_display",
+    "emoji_for_display",
+    "comparison_for_display",
+    "query_for_export",
 ]
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,6 +73,30 @@ GROUPINGS = ("exact", "variants", "stem")
 PHRASE_RANKINGS = ("count", "pmi", "log_likelihood")
 MAX_TOP = 1000
 TERM_COLUMNS = ("term", "count", "weighted_percentage", "comments", "variants")
+
+# Indonesian names of the query's choices, for the dashboard and its downloads.
+GROUPING_LABELS = {
+    "exact": "Persis (tanpa penggabungan)",
+    "variants": "Ejaan dan slang digabung",
+    "stem": "Kata dasar (PySastrawi)",
+}
+NGRAM_LABELS = {1: "Kata", 2: "Frasa 2 kata", 3: "Frasa 3 kata"}
+RANK_LABELS = {
+    "count": "Frekuensi",
+    "log_likelihood": "Kekuatan asosiasi (log-likelihood)",
+    "pmi": "Kekuatan asosiasi (PMI)",
+}
+TERM_HEADERS = {
+    "term": "Istilah",
+    "count": "Jumlah",
+    "weighted_percentage": "Persentase tertimbang (%)",
+    "comments": "Komentar",
+    "variants": "Varian yang digabung",
+    "pmi": "PMI",
+    "log_likelihood": "Log-likelihood",
+}
+_TERM_DECIMALS = {"Jumlah": 0, "Persentase tertimbang (%)": 2, "Komentar": 0, "PMI": 2,
+                  "Log-likelihood": 1}
 CODE_COLUMNS = ("categories", "themes", "stages", "steps", "intent")
 
 # One pass finds every token that matters: URLs, e-mail addresses and @mentions come
@@ -75,9 +108,24 @@ _EMOJI_CHAR = (
     r"\u3030\u303D\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]"
 )
 _EMOJI_MODIFIERS = r"(?:\uFE0F|[\U0001F3FB-\U0001F3FF])*"
+# Leftovers of personal-data masking (``netno.privacy``) and web addresses, matched
+# whole so that their pieces ("bx", "com", "id", "co" read as slang for "cowok")
+# never count as words: runs with two or more "*" (``b***@g***.co.id``), digits or
+# letters hidden by x (``08xx-xxxx-7890``, ``xxxxxxxxxxxx1234``, ``abxxxx567``,
+# ``xxxx``), placeholders such as ``[email]``, and domain names with a common ending.
+# NOTE: a typo such as "bagus.com" without a space is read as a domain and skipped.
+_MASKED = (
+    r"[\w.+-]*\*{2,}[\w.*@+-]*"
+    r"|(?<![^\W\d_])[a-z\d]{0,3}x{2,}[x\d-]*\d(?!\w)"
+    r"|(?<!\w)x{3,}(?!\w)"
+    r"|\[[a-z_]+\]"
+    r"|(?:[a-z\d-]+\.)+(?:com|net|org|info|io|id|co|go|ac|or|sch|my|sg)(?![\w.])"
+)
+_MASKED_RE = re.compile(_MASKED)
 _SCAN_RE = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|" + _MASKED + r""
     r"|@[\w.]+"
     r"|[^\W\d_]+(?:['’][^\W\d_]+)?(?:2(?!\d))?"
     r"|\d+(?:[.,:]\d+)*"
@@ -362,6 +410,9 @@ class _Analyzer:
         first = surface[0]
         if "@" in surface or "/" in surface or surface.startswith("www."):
             return _SKIP
+        if _MASKED_RE.fullmatch(surface):
+            # A masked number or address ends a phrase, as the number itself would.
+            return _BREAK
         if first.isdigit() or first in "?!.,;":
             return _BREAK
         if _EMOJI_START_RE.match(first):
@@ -947,20 +998,104 @@ def table_to_xlsx_bytes(
     table: pd.DataFrame,
     *,
     query: WordQuery | None = None,
+    parameters: pd.DataFrame | None = None,
     sheet_name: str = "frekuensi_kata",
 ) -> bytes:
-    """Return ``table`` as an XLSX workbook; the query, if given, goes on a ``parameter`` sheet."""
+    """Return ``table`` as an XLSX workbook with the query on a ``parameter`` sheet.
+
+    ``parameters`` (such as :func:`query_for_export`) is written as that sheet as is;
+    otherwise ``query``, if given, is written with its field names, as the command
+    line does.
+    """
+    if parameters is None and query is not None:
+        parameters = pd.DataFrame(
+            [(key, ", ".join(value) if isinstance(value, list) else value)
+             for key, value in query.to_dict().items()],
+            columns=["parameter", "nilai"],
+        )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _export_frame(table).to_excel(writer, sheet_name=sheet_name, index=False)
-        if query is not None:
-            parameters = pd.DataFrame(
-                [(key, ", ".join(value) if isinstance(value, list) else value)
-                 for key, value in query.to_dict().items()],
-                columns=["parameter", "nilai"],
-            )
+        if parameters is not None:
             _export_frame(parameters).to_excel(writer, sheet_name="parameter", index=False)
     return buffer.getvalue()
+
+
+# --- Dashboard tables --------------------------------------------------------------
+
+
+def terms_for_export(terms: pd.DataFrame) -> pd.DataFrame:
+    """Return a term table (``WordFrequencyResult.terms``) with Indonesian headers.
+
+    The numbers stay numbers so that a spreadsheet can sum and sort them. The command
+    line keeps the English column names, which scripts rely on.
+    """
+    return terms.rename(columns=TERM_HEADERS)
+
+
+def terms_for_display(terms: pd.DataFrame) -> pd.DataFrame:
+    """Return a term table with Indonesian headers and Indonesian-formatted numbers."""
+    return format_columns(terms_for_export(terms), _TERM_DECIMALS)
+
+
+def emoji_for_display(emoji: pd.DataFrame) -> pd.DataFrame:
+    """Return the emoji table (``WordFrequencyResult.emoji``) with Indonesian headers."""
+    shown = emoji.rename(
+        columns={"emoji": "Emoji", "name": "Nama", "count": "Jumlah", "comments": "Komentar"}
+    )
+    return format_columns(shown, {"Jumlah": 0, "Komentar": 0})
+
+
+def comparison_for_display(
+    comparison: pd.DataFrame, *, label_a: str = "A", label_b: str = "B"
+) -> pd.DataFrame:
+    """Return a ``compare_periods`` table with Indonesian headers and formatted numbers.
+
+    ``label_a`` and ``label_b`` name the two periods in the headers.
+    """
+    headers = {
+        "term": "Istilah",
+        "count_a": f"Jumlah {label_a}",
+        "count_b": f"Jumlah {label_b}",
+        "comments_a": f"Komentar {label_a}",
+        "comments_b": f"Komentar {label_b}",
+        "rate_a": f"Per 100 komentar {label_a}",
+        "rate_b": f"Per 100 komentar {label_b}",
+        "change": "Perubahan per 100 komentar",
+    }
+    shown = comparison.rename(columns=headers)
+    decimals = {headers[column]: 0 for column in ("count_a", "count_b", "comments_a",
+                                                   "comments_b")}
+    decimals.update({headers[column]: 2 for column in ("rate_a", "rate_b", "change")})
+    shown = format_columns(shown, decimals)
+    # A rise reads better with its sign: "+1,50".
+    shown[headers["change"]] = [
+        f"+{text}" if value > 0 else text
+        for text, value in zip(shown[headers["change"]], comparison["change"], strict=True)
+    ]
+    return shown
+
+
+def query_for_export(query: WordQuery) -> pd.DataFrame:
+    """Return the query's parameters as ``Parameter``/``Nilai`` rows in Indonesian."""
+    def words(values: tuple[str, ...]) -> str:
+        return ", ".join(values) if values else "(tidak ada)"
+
+    rows = [
+        ("Jumlah istilah teratas", format_number(query.top)),
+        ("Panjang kata minimum (huruf)", format_number(query.min_length)),
+        ("Pengelompokan", GROUPING_LABELS[query.grouping]),
+        ("Satuan", NGRAM_LABELS[query.ngram]),
+        ("Pakai daftar kata henti", "ya" if query.use_stop_words else "tidak"),
+        ("Kata henti tambahan", words(query.stop_added)),
+        ("Kata yang dikeluarkan dari kata henti", words(query.stop_removed)),
+    ]
+    if query.ngram > 1:
+        rows += [
+            ("Urutkan frasa menurut", RANK_LABELS[query.phrase_rank]),
+            ("Frekuensi frasa minimum", format_number(query.min_phrase_count)),
+        ]
+    return pd.DataFrame(rows, columns=["Parameter", "Nilai"])
 
 
 # --- Command line ------------------------------------------------------------------

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from netno.charts import category_bar
-from netno.summary import headline
+from netno.numbers import format_number, format_percent
+from netno.summary import code_labels, headline, top_category_text
 from netno.trends import SPIKE_RULE, latest_spikes
 from pages.shared import codebook, filtered_comments
+from pages.views import stop_without_comments
 
 st.title("netno · Suara pengguna M-Paspor")
 st.caption(
@@ -15,21 +17,26 @@ st.caption(
 
 book = codebook()
 coded = filtered_comments()
+stop_without_comments(coded)
 numbers = headline(coded, book)
 
 first, second, third, fourth = st.columns(4)
-first.metric("Komentar", numbers["comments"])
-second.metric("Keluhan", numbers["complaints"])
-third.metric("Berkategori", f"{numbers['coded_share']:.0%}")
-fourth.metric("Kendala terbanyak", numbers["top_category"] or "-")
+first.metric("Komentar", format_number(numbers["comments"]))
+second.metric("Keluhan", format_number(numbers["complaints"]))
+third.metric("Berkategori", format_percent(numbers["coded_share"] * 100, decimals=0))
+fourth.metric(
+    "Kategori terbanyak",
+    top_category_text(numbers["top_category"], numbers["top_category_count"]),
+    help="Kategori kendala dengan komentar terbanyak pada filter ini.",
+)
 
 st.plotly_chart(category_bar(coded, book), width="stretch")
 
-spikes = latest_spikes(coded)
+spikes = latest_spikes(coded, labels=code_labels(book, "categories"))
 if spikes.empty:
     st.success("Tidak ada lonjakan kategori pada bulan terakhir.")
 else:
     st.subheader("Lonjakan bulan terakhir")
     for row in spikes.itertuples():
-        st.warning(f"{book.categories[row.code].label} ({row.month}): {row.explanation}")
+        st.warning(row.explanation)
     st.caption("Aturan lonjakan: " + SPIKE_RULE)

@@ -17,59 +17,51 @@ from netno.charts_words import (
     word_cloud_png,
 )
 from netno.markup import escape_markdown
+from netno.numbers import format_number
+from netno.summary import codes_as_labels
 from netno.wordfreq import (
+    GROUPING_LABELS,
     GROUPINGS,
     MAX_TOP,
+    NGRAM_LABELS,
     PHRASE_RANKINGS,
+    RANK_LABELS,
     WordFrequencyError,
     WordQuery,
     available_months,
     compare_periods,
+    comparison_for_display,
+    emoji_for_display,
     keyword_in_context,
     parse_word_list,
+    query_for_export,
     split_periods,
     table_to_csv_bytes,
     table_to_xlsx_bytes,
+    terms_for_display,
+    terms_for_export,
     word_frequency,
 )
-from pages.shared import filtered_comments, get_store, is_staff
+from pages.shared import codebook, filtered_comments, get_store, is_staff
+from pages.views import stop_without_comments
 
 _LOGGER = logging.getLogger(__name__)
 
 # Store key of the stop-word edits: {"added": [...], "removed": [...]}.
 STOP_WORDS_SETTING = "frekuensi_kata.stop_words"
 
-GROUPING_LABELS = {
-    "exact": "Persis (tanpa penggabungan)",
-    "variants": "Ejaan dan slang digabung",
-    "stem": "Kata dasar (PySastrawi)",
-}
-NGRAM_LABELS = {1: "Kata", 2: "Frasa 2 kata", 3: "Frasa 3 kata"}
-RANK_LABELS = {
-    "count": "Frekuensi",
-    "log_likelihood": "Kekuatan asosiasi (log-likelihood)",
-    "pmi": "Kekuatan asosiasi (PMI)",
-}
 KWIC_COLUMNS = {
     "comment_id": st.column_config.TextColumn("ID komentar"),
     "left": st.column_config.TextColumn("Sebelum"),
     "match": st.column_config.TextColumn("Istilah"),
     "right": st.column_config.TextColumn("Sesudah"),
-    "categories": st.column_config.ListColumn("Kategori"),
-    "themes": st.column_config.ListColumn("Tema"),
-    "intent": st.column_config.TextColumn("Intensi"),
+    "categories": st.column_config.TextColumn("Kategori"),
+    "themes": st.column_config.TextColumn("Tema"),
+    "stages": st.column_config.TextColumn("Tahap"),
+    "steps": st.column_config.TextColumn("Langkah"),
+    "intent": st.column_config.TextColumn("Maksud"),
 }
-TERM_COLUMNS = {
-    "term": st.column_config.TextColumn("Istilah"),
-    "count": st.column_config.NumberColumn("Jumlah"),
-    "weighted_percentage": st.column_config.NumberColumn(
-        "Persentase tertimbang (%)", format="%.2f"
-    ),
-    "comments": st.column_config.NumberColumn("Komentar"),
-    "variants": st.column_config.ListColumn("Varian yang digabung"),
-    "pmi": st.column_config.NumberColumn("PMI", format="%.2f"),
-    "log_likelihood": st.column_config.NumberColumn("Log-likelihood", format="%.1f"),
-}
+TERM_COLUMNS = {"Varian yang digabung": st.column_config.ListColumn("Varian yang digabung")}
 
 
 @st.cache_data(show_spinner="Menghitung frekuensi kata…", max_entries=20)
@@ -90,6 +82,7 @@ st.caption(
 )
 
 comments = filtered_comments()
+stop_without_comments(comments)
 store = get_store()
 edits = store.get_setting(STOP_WORDS_SETTING, {"added": [], "removed": []})
 
@@ -117,6 +110,7 @@ grouping = middle.selectbox(
     GROUPINGS,
     index=1,
     format_func=GROUPING_LABELS.get,
+    placeholder="Pilih pengelompokan",
     key="fk_group",
     bind="query-params",
 )
@@ -132,6 +126,7 @@ phrase_rank = right.selectbox(
     "Urutkan frasa menurut",
     PHRASE_RANKINGS,
     format_func=RANK_LABELS.get,
+    placeholder="Pilih urutan",
     key="fk_rank",
     disabled=ngram == 1,
 )
@@ -160,17 +155,13 @@ except WordFrequencyError as error:
     st.error(escape_markdown(error))
     st.stop()
 
-if comments.empty:
-    st.info("Tidak ada komentar yang cocok dengan saringan. Ubah saringan di bilah samping.")
-    st.stop()
-
 result = _frequency(comments["text"].tolist(), query)
 
 # --- Results -------------------------------------------------------------------------
 table_tab, cloud_tab, emoji_tab = st.tabs(["Tabel dan grafik", "Awan kata", "Emoji"])
 with table_tab:
     st.plotly_chart(terms_bar_chart(result, top=30), key="fk_bar")
-    st.dataframe(result.terms, column_config=TERM_COLUMNS, hide_index=True)
+    st.dataframe(terms_for_display(result.terms), column_config=TERM_COLUMNS, hide_index=True)
 with cloud_tab:
     cloud_png = None
     if not result.terms.empty:
@@ -181,30 +172,21 @@ with cloud_tab:
         st.image(cloud_png, caption="Ukuran kata sebanding dengan jumlah kemunculannya.")
 with emoji_tab:
     st.plotly_chart(emoji_bar_chart(result.emoji), key="fk_emoji")
-    st.dataframe(
-        result.emoji,
-        hide_index=True,
-        column_config={
-            "emoji": "Emoji",
-            "name": "Nama",
-            "count": "Jumlah",
-            "comments": "Komentar",
-        },
-    )
+    st.dataframe(emoji_for_display(result.emoji), hide_index=True)
 
 # --- Downloads -----------------------------------------------------------------------
 st.subheader("Unduh")
 csv_column, xlsx_column, png_column = st.columns(3)
 csv_column.download_button(
     "Tabel (CSV)",
-    table_to_csv_bytes(result.terms),
+    table_to_csv_bytes(terms_for_export(result.terms)),
     file_name="frekuensi_kata.csv",
     mime="text/csv",
     key="fk_dl_csv",
 )
 xlsx_column.download_button(
     "Tabel (XLSX)",
-    table_to_xlsx_bytes(result.terms, query=query),
+    table_to_xlsx_bytes(terms_for_export(result.terms), parameters=query_for_export(query)),
     file_name="frekuensi_kata.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="fk_dl_xlsx",
@@ -217,11 +199,17 @@ if cloud_png is not None:
 # --- Keyword in context --------------------------------------------------------------
 st.subheader("Kata dalam konteks")
 if not result.terms.empty:
-    kwic_term = st.selectbox("Istilah", result.terms["term"].tolist(), key="fk_kwic_term")
+    kwic_term = st.selectbox(
+        "Istilah", result.terms["term"].tolist(), placeholder="Pilih istilah", key="fk_kwic_term"
+    )
     window = st.slider("Jumlah kata di kiri dan kanan", 1, 15, 5, key="fk_kwic_window")
     kwic = keyword_in_context(comments, kwic_term, query, window=window, limit=1000)
-    st.caption(f"{len(kwic)} kemunculan (paling banyak 1.000 ditampilkan).")
-    st.dataframe(kwic.drop(columns=["start", "end"]), column_config=KWIC_COLUMNS, hide_index=True)
+    st.caption(f"{format_number(len(kwic))} kemunculan (paling banyak 1.000 ditampilkan).")
+    st.dataframe(
+        codes_as_labels(kwic.drop(columns=["start", "end"]), codebook()),
+        column_config=KWIC_COLUMNS,
+        hide_index=True,
+    )
 
 # --- Period comparison ---------------------------------------------------------------
 st.subheader("Perbandingan periode")
@@ -250,7 +238,9 @@ else:
         st.plotly_chart(
             comparison_bar_chart(comparison, label_a=label_a, label_b=label_b), key="fk_compare"
         )
-        st.dataframe(comparison, hide_index=True)
+        st.dataframe(
+            comparison_for_display(comparison, label_a="A", label_b="B"), hide_index=True
+        )
 
 # --- Stop-word editing (staff only) --------------------------------------------------
 if is_staff():

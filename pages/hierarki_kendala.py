@@ -3,9 +3,10 @@
 import streamlit as st
 
 from netno.charts import hierarchy_treemap
+from netno.numbers import format_number
 from netno.summary import NO_STEP, comments_matching, select_comments
 from pages.shared import codebook, filtered_comments
-from pages.views import comment_table
+from pages.views import comment_table, stop_without_comments
 
 st.title("Hierarki kendala")
 st.caption(
@@ -15,6 +16,7 @@ st.caption(
 
 book = codebook()
 coded = filtered_comments()
+stop_without_comments(coded)
 event = st.plotly_chart(
     hierarchy_treemap(coded, book), width="stretch", on_select="rerun", key="hk_treemap"
 )
@@ -34,6 +36,7 @@ category = left.selectbox(
     options=category_options,
     index=clicked_index,
     format_func=lambda code: book.categories[code].label if code else "(semua kategori)",
+    placeholder="Pilih kategori",
     key="hk_category",
 )
 step = right.selectbox(
@@ -42,10 +45,11 @@ step = right.selectbox(
     format_func=lambda code: (
         book.steps[code].label if code in book.steps else (code or "(semua langkah)")
     ),
+    placeholder="Pilih langkah",
     key="hk_step",
 )
 behind = select_comments(
     comments_matching(coded, category=category or None, step=step or None), categorised_only=True
 )
-st.write(f"{len(behind)} komentar.")
-comment_table(behind)
+st.write(f"{format_number(len(behind))} komentar.")
+comment_table(behind, key="hk")

@@ -9,6 +9,7 @@ import streamlit as st
 from netno import charts_priority
 from netno.codebook import default_codebook
 from netno.markup import escape_markdown
+from netno.numbers import format_number
 from netno.priority import (
     ACTION_STATUSES,
     PriorityError,
@@ -27,9 +28,13 @@ from netno.priority import (
     scores_for_display,
 )
 from netno.report import ReportError, build_report_data, report_bytes
+from netno.summary import code_labels, shorten_text
 from pages.shared import all_comments, current_user, filtered_comments, get_store, is_staff
+from pages.views import stop_without_comments
 
 ALL_PERIODS = "Semua periode terpilih"
+# Characters of an example comment shown on a card.
+EXAMPLE_LIMIT = 300
 
 st.title("Rekomendasi prioritas")
 st.caption(
@@ -41,9 +46,7 @@ codebook = default_codebook()
 signals = default_signals()
 store = get_store()
 coded = filtered_comments()
-if coded.empty:
-    st.info("Belum ada komentar pada filter ini. Unggah data atau ubah filter di sidebar.")
-    st.stop()
+stop_without_comments(coded)
 
 try:
     weights = load_weights(store)
@@ -57,6 +60,7 @@ period_choice = st.selectbox(
     [ALL_PERIODS, *reversed(months)],
     index=1 if months else 0,
     format_func=lambda value: value if value == ALL_PERIODS else format_month(value),
+    placeholder="Pilih bulan",
     key="prioritas_bulan",
 )
 period = None if period_choice == ALL_PERIODS else period_choice
@@ -71,7 +75,11 @@ top_stage = stages.sort_values("rank").iloc[0]
 st.subheader("Peringkat prioritas")
 st.markdown(f"**Tahap prioritas:** {top_stage['explanation']}")
 st.dataframe(scores_for_display(scores, signals=signals), hide_index=True)
-st.plotly_chart(charts_priority.score_bar(scores))
+st.plotly_chart(charts_priority.score_bar(scores, stage_labels=code_labels(codebook, "stages")))
+st.caption(
+    "Warna batang menunjukkan tahap kematangan e-government kategori itu; panjangnya "
+    "adalah skor prioritas."
+)
 
 st.subheader("Rekomendasi dan tindak lanjut")
 statuses = store.action_statuses()
@@ -85,14 +93,16 @@ for recommendation in build_recommendations(
         st.write(recommendation.explanation)
         st.markdown(f"**Tindakan yang disarankan:** {recommendation.action}")
         st.markdown(f"**Unit pelaksana:** {recommendation.unit}")
-        st.metric("Jumlah keluhan", recommendation.count)
+        st.metric("Jumlah keluhan", format_number(recommendation.count))
         st.plotly_chart(
             charts_priority.sparkline(recommendation.trend),
             key=f"prioritas_tren_{recommendation.category}",
         )
         st.markdown("**Contoh komentar:**")
         for example in recommendation.examples:
-            st.text(example)
+            st.text(shorten_text(example, limit=EXAMPLE_LIMIT))
+        if any(len(example) > EXAMPLE_LIMIT for example in recommendation.examples):
+            st.caption("Contoh yang panjang dipotong; teks lengkap ada di Daftar komentar.")
 
         if saved.get("action_date"):
             effect = action_effect(history, recommendation.category, saved["action_date"])
@@ -111,6 +121,7 @@ for recommendation in build_recommendations(
                     index=ACTION_STATUSES.index(status_text)
                     if status_text in ACTION_STATUSES
                     else 0,
+                    placeholder="Pilih status",
                 )
                 note = st.text_area("Catatan", value=saved.get("note", "") or "")
                 action_date = st.date_input("Tanggal tindakan", value=dt.date.today())

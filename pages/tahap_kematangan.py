@@ -3,8 +3,10 @@
 import streamlit as st
 
 from netno.charts import stage_bar, stage_category_bar
+from netno.numbers import format_number
 from netno.summary import stage_counts
 from pages.shared import codebook, filtered_comments
+from pages.views import stop_without_comments
 
 st.title("Tahap kematangan e-government")
 st.caption(
@@ -14,10 +16,11 @@ st.caption(
 
 book = codebook()
 coded = filtered_comments()
+stop_without_comments(coded)
 
 columns = st.columns(len(book.stages))
 for column, row in zip(columns, stage_counts(coded, book).itertuples(), strict=True):
-    column.metric(row.label, row.count)
+    column.metric(row.label, format_number(row.count))
     column.caption(row.description)
 
 st.plotly_chart(stage_bar(coded, book), width="stretch")

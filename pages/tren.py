@@ -6,6 +6,7 @@ from netno.charts_trends import trend_figure
 from netno.summary import code_labels, month_over_month_rows, months_in
 from netno.trends import SPIKE_RULE, flagged_spikes, month_over_month
 from pages.shared import codebook, filtered_comments
+from pages.views import stop_without_comments
 
 FIELDS = {"categories": "Kategori", "themes": "Tema", "stages": "Tahap kematangan"}
 
@@ -16,6 +17,7 @@ st.caption(
 
 book = codebook()
 coded = filtered_comments()
+stop_without_comments(coded)
 if not months_in(coded):
     st.info("Belum ada komentar bertanggal pada filter ini.")
     st.stop()
@@ -39,7 +41,12 @@ st.plotly_chart(
     width="stretch",
 )
 
-month = st.selectbox("Bandingkan bulan", options=list(reversed(months_in(coded))), key="tr_month")
+month = st.selectbox(
+    "Bandingkan bulan",
+    options=list(reversed(months_in(coded))),
+    placeholder="Pilih bulan",
+    key="tr_month",
+)
 st.subheader(f"{month} dibanding bulan sebelumnya")
 st.dataframe(
     month_over_month_rows(month_over_month(coded, field=field, month=month), labels),
@@ -47,9 +54,9 @@ st.dataframe(
     width="stretch",
 )
 
-flagged = flagged_spikes(coded, field=field)
+flagged = flagged_spikes(coded, field=field, labels=labels)
 st.subheader("Lonjakan yang terdeteksi")
 if flagged.empty:
     st.write("Tidak ada lonjakan pada periode ini.")
 for row in flagged.itertuples():
-    st.warning(f"{row.month} · {labels.get(row.code, row.code)}: {row.explanation}")
+    st.warning(row.explanation)

@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from netno.codebook import default_codebook
 from netno.store import Store
 from tests.conftest import ROOT
 
@@ -150,3 +151,93 @@ def test_app_upload_preview_hides_personal_data(app_environment: str) -> None:
     assert not app.exception
     assert "penguji_satu" not in shown.to_string()
     assert "3456" not in shown.to_string()
+ENGLISH_HEADERS = {"term", "count", "count_a", "rate_a", "change", "comments", "variants"}
+MY_PAGES_WITH_SELECTBOXES = [
+    "pages/frekuensi_kata.py",
+    "pages/hierarki_kendala.py",
+    "pages/tren.py",
+    "pages/rekomendasi_prioritas.py",
+]
+
+
+def test_app_word_frequency_tables_in_indonesian(app_environment: str) -> None:
+    app = start_app()
+    app.switch_page("pages/frekuensi_kata.py")
+    app.run()
+
+    headers = {column for frame in app.dataframe for column in frame.value.columns}
+    kwic = next(frame.value for frame in app.dataframe if "left" in frame.value.columns)
+    category_codes = set(default_codebook().categories)
+    assert not app.exception
+    assert not ENGLISH_HEADERS & headers
+    assert "Perubahan per 100 komentar" in headers
+    assert not category_codes & set(kwic["categories"])
+
+
+def test_app_trend_change_column_has_no_none(app_environment: str) -> None:
+    app = start_app()
+    app.switch_page("pages/tren.py")
+    app.run()
+
+    changes = app.dataframe[0].value["Perubahan (%)"].tolist()
+    assert not app.exception
+    assert None not in changes
+    assert "None" not in changes
+    assert all(isinstance(change, str) for change in changes)
+
+
+@pytest.mark.parametrize("page", MY_PAGES_WITH_SELECTBOXES)
+def test_app_selectboxes_have_indonesian_placeholder(app_environment: str, page: str) -> None:
+    app = start_app()
+    app.switch_page(page)
+    app.run()
+
+    assert not app.exception
+    for selectbox in app.selectbox:
+        assert selectbox.proto.placeholder.startswith("Pilih"), selectbox.label
+
+
+DATA_PAGES = ("pages/unggah_data.py", "pages/riwayat_unggahan.py")
+ANALYSIS_PAGES = [page for page in PAGES if page not in DATA_PAGES]
+
+
+@pytest.mark.parametrize("page", ANALYSIS_PAGES)
+def test_app_empty_database_points_to_upload(app_environment: str, page: str) -> None:
+    # Marking the demo as loaded keeps the database empty, as after removing every batch.
+    Store(app_environment).set_setting("demo_loaded", True, actor="uji")
+    app = start_app()
+    app.switch_page(page)
+    app.run()
+
+    notices = " ".join(info.value for info in app.info)
+    assert not app.exception
+    assert "Unggah data" in notices
+    assert not app.get("plotly_chart")
+    assert not app.success
+
+
+def test_app_home_top_category_metric(app_environment: str) -> None:
+    app = start_app()
+
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert "Kategori terbanyak" in metrics
+    assert "Kendala terbanyak" not in metrics
+    assert metrics["Kategori terbanyak"].endswith(" komentar)")
+
+
+def test_app_comment_list_search_and_paging(app_environment: str) -> None:
+    app = start_app()
+    app.switch_page("pages/komentar.py")
+    app.run()
+    first_page = app.dataframe[0].value
+
+    app.text_input(key="km_search").input("BILLING").run()
+    found = app.dataframe[0].value
+
+    assert not app.exception
+    assert len(first_page) == 100
+    assert 0 < len(found) < len(first_page)
+    assert all("billing" in text.lower() for text in found["Komentar"])
+    app.text_input(key="km_search").input("").run()
+    app.number_input(key="km_page").set_value(2).run()
+    assert app.dataframe[0].value["Komentar"].tolist() != first_page["Komentar"].tolist()

@@ -11,7 +11,6 @@ from PIL import Image
 from netno.charts_words import (
     comparison_bar_chart,
     emoji_bar_chart,
-    format_number,
     terms_bar_chart,
     word_cloud_png,
 )
@@ -23,11 +22,6 @@ COMMENTS = [
     "antrian online penuh, kuota habis",
     "pembayaran sudah tapi status belum berubah",
 ]
-
-
-def test_format_number_uses_indonesian_separators():
-    assert format_number(1234567) == "1.234.567"
-    assert format_number(12.345, decimals=2) == "12,35"
 
 
 def test_terms_bar_chart_labels_and_order():

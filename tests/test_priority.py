@@ -275,6 +275,24 @@ def test_score_invalid_period_rejected():
         score_categories(frame, codebook=CODEBOOK, period="2024-3")
 
 
+def test_score_invalid_period_message_names_role_once():
+    frame = frame_from_counts({"kuota": 1}, codebook=CODEBOOK)
+
+    with pytest.raises(PriorityError) as caught:
+        score_categories(frame, codebook=CODEBOOK, period="2024-13")
+
+    message = str(caught.value)
+    assert message.startswith("Periode '2024-13' tidak valid")
+    assert "period" not in message
+
+
+def test_score_invalid_previous_month_message():
+    frame = frame_from_counts({"kuota": 1}, codebook=CODEBOOK)
+
+    with pytest.raises(PriorityError, match="^Periode pembanding '2024-00' tidak valid"):
+        score_categories(frame, codebook=CODEBOOK, previous="2024-00")
+
+
 def test_score_unknown_stage_weight_rejected():
     frame = frame_from_counts({"kuota": 1}, codebook=CODEBOOK)
 
@@ -468,8 +486,37 @@ def test_scores_for_display_indonesian_headers():
 
     assert list(table.columns[:4]) == ["Peringkat", "Kategori", "Tahap", "Jumlah"]
     assert table.iloc[0]["Kategori"] == "Status pembayaran"
-    assert table.iloc[0]["Porsi (%)"] == 11.8
+    assert table.iloc[0]["Porsi (%)"] == "11,8"
+    assert table.iloc[0]["Jumlah"] == "25"
     assert "Uang sudah dibayar atau hilang (%)" in table.columns
+
+
+def test_scores_for_display_thousands_and_decimal_comma():
+    counts = {"kuota": 12951, "loading": 3}
+    scores = score_categories(frame_from_counts(counts, codebook=CODEBOOK), codebook=CODEBOOK)
+
+    table = scores_for_display(scores).set_index("Kategori")
+
+    assert table.loc["Kuota", "Jumlah"] == "12.951"
+    assert table.loc["Kuota", "Porsi (%)"] == "100,0"
+    assert "." not in table.loc["Loading", "Skor"]
+    assert "12.951 keluhan" in table.loc["Kuota", "Penjelasan"]
+
+
+def test_score_and_recommend_with_repeated_index():
+    part = frame_from_counts({"kuota": 3, "loading": 2}, codebook=CODEBOOK)
+    part["text"] = ["kuota habis terus sejak kemarin pagi"] * 5
+    coded = pd.concat([part, part])
+
+    scores = score_categories(coded, codebook=CODEBOOK).set_index("category")
+    recommendations = build_recommendations(
+        coded, scores.reset_index(), codebook=CODEBOOK
+    )
+
+    assert scores.loc["kuota", "count"] == 6
+    assert scores.loc["loading", "count"] == 4
+    assert [item.count for item in recommendations] == [6, 4]
+    assert recommendations[0].trend == (("2024-01", 6),)
 
 
 def test_score_explanation_small_share_not_zero():

@@ -145,6 +145,25 @@ def test_detect_spikes_flags_clear_spike():
     assert spikes["spike"].sum() == 1
 
 
+def test_detect_spikes_explains_with_labels():
+    frame = _frame({"status_pembayaran": _series([2, 3, 1, 2, 3, 2, 14])})
+
+    spikes = detect_spikes(frame, labels={"status_pembayaran": "Status pembayaran"})
+
+    last = spikes.iloc[-1]
+    assert last["code"] == "status_pembayaran"
+    assert last["explanation"].startswith("Lonjakan Status pembayaran: 14 komentar")
+    assert "status_pembayaran" not in " ".join(spikes["explanation"])
+
+
+def test_latest_spikes_passes_labels():
+    frame = _frame({"kuota": _series([2, 3, 1, 2, 3, 2, 14])})
+
+    found = latest_spikes(frame, labels={"kuota": "Kuota habis"})
+
+    assert found["explanation"].iloc[0].startswith("Lonjakan Kuota habis:")
+
+
 def test_detect_spikes_ignores_small_moves():
     # 4 is unlikely under the floor rate of 0.5, but 4 comments are below min_count.
     frame = _frame({"kuota": _series([1, 0, 0, 0, 0, 0, 4])})
@@ -238,6 +257,7 @@ def test_trend_figure_one_trace_per_code_and_spike_marker():
     assert list(figure.data[-1].y) == [14]
     assert figure.layout.xaxis.title.text == "Bulan"
     assert figure.layout.yaxis.title.text == "Jumlah komentar"
+    assert figure.data[-1].text[0].startswith("Lonjakan Kuota habis:")
 
 
 def test_trend_figure_area_marks_stacked_value():

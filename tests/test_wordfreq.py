@@ -18,15 +18,20 @@ from netno.wordfreq import (
     available_months,
     base_stop_words,
     compare_periods,
+    comparison_for_display,
+    emoji_for_display,
     keep_words,
     keyword_in_context,
     parse_stem_exceptions,
     parse_word_list,
+    query_for_export,
     split_periods,
     stem_word,
     stop_words,
     table_to_csv_bytes,
     table_to_xlsx_bytes,
+    terms_for_display,
+    terms_for_export,
     word_frequency,
 )
 
@@ -123,6 +128,44 @@ def test_word_frequency_skips_urls_mentions_and_emails():
     table = _terms(["cek https://contoh.test/bayar @petugas_satu surel budi@contoh.test"])
 
     assert set(table["term"]) == {"cek", "surel"}
+
+
+@pytest.mark.parametrize(
+    "masked",
+    [
+        "08xx-xxxx-7890",
+        "08xxxxxx7890",
+        "xxxxxxxxxxxx1234",
+        "ABxxxx567",
+        "b***@g***.com",
+        "b***@g***.co.id",
+        "[email]",
+        "xxxx",
+        "imigrasi.go.id",
+    ],
+)
+def test_word_frequency_skips_masking_leftovers(masked):
+    terms = _terms([f"tolong cek {masked} segera"], min_length=1, use_stop_words=False)
+
+    assert sorted(terms["term"]) == ["cek", "segera", "tolong"]
+
+
+def test_word_frequency_masked_domain_not_slang():
+    terms = _terms(["kirim ke b***@g***.co.id dan a***@y***.com"], min_length=1)
+
+    assert not {"cowok", "co", "id", "com", "bx", "g"} & set(terms["term"])
+
+
+def test_word_frequency_keeps_words_with_x():
+    terms = _terms(["taxi boxx exxxtra"], min_length=1, grouping="exact")
+
+    assert {"taxi", "boxx", "exxxtra"} <= set(terms["term"])
+
+
+def test_phrases_break_at_masked_number():
+    terms = _terms(["hubungi 08xx-xxxx-7890 segera"] * 3, ngram=2, min_phrase_count=1)
+
+    assert "hubungi segera" not in set(terms["term"])
 
 
 def test_word_frequency_ignores_words_normalised_away():
@@ -486,6 +529,74 @@ def test_table_to_csv_has_bom_and_neutralised_cells():
     read_back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert read_back["term"].tolist()[:2] == ["'=SUM(A1)", "'+tambah"]
     assert read_back["count"].tolist() == [5, 4, 3, 2, 1]
+
+
+def test_dashboard_xlsx_download_is_indonesian():
+    query = WordQuery(top=5, stop_added=("admin",))
+
+    data = table_to_xlsx_bytes(
+        terms_for_export(_risky_table()), parameters=query_for_export(query)
+    )
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    header = next(workbook["frekuensi_kata"].iter_rows(values_only=True))
+    assert header == (
+        "Istilah", "Jumlah", "Persentase tertimbang (%)", "Komentar", "Varian yang digabung"
+    )
+    parameters = dict(workbook["parameter"].iter_rows(min_row=2, values_only=True))
+    assert parameters["Jumlah istilah teratas"] == "5"
+    assert parameters["Pengelompokan"] == "Ejaan dan slang digabung"
+    assert parameters["Satuan"] == "Kata"
+    assert parameters["Kata henti tambahan"] == "admin"
+    assert parameters["Pakai daftar kata henti"] == "ya"
+    english = {"top", "min_length", "grouping", "ngram", "stop_added", "variants"}
+    assert not english & set(parameters)
+    assert not english & set(parameters.values())
+
+
+def test_dashboard_csv_download_is_indonesian():
+    data = table_to_csv_bytes(terms_for_export(_risky_table()))
+
+    read_back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert read_back.columns.tolist()[:2] == ["Istilah", "Jumlah"]
+    assert read_back["Jumlah"].tolist() == [5, 4, 3, 2, 1]
+
+
+def test_terms_for_display_indonesian_numbers():
+    table = _risky_table()
+    table.loc[0, "count"] = 12951
+    table.loc[0, "weighted_percentage"] = 5.591
+
+    shown = terms_for_display(table)
+
+    assert shown.loc[0, "Jumlah"] == "12.951"
+    assert shown.loc[0, "Persentase tertimbang (%)"] == "5,59"
+    assert shown.loc[4, "Varian yang digabung"] == ["aman", "amaan"]
+
+
+def test_emoji_for_display_headers():
+    result = word_frequency(COMMENTS)
+
+    shown = emoji_for_display(result.emoji)
+
+    assert shown.columns.tolist() == ["Emoji", "Nama", "Jumlah", "Komentar"]
+
+
+def test_comparison_for_display_headers_and_numbers():
+    before = ["login gagal"] * 6 + ["bayar lancar"] * 4
+    after = ["bayar gagal"] * 8 + ["login gagal"] * 2
+
+    shown = comparison_for_display(compare_periods(before, after, min_count=3))
+
+    assert shown.columns.tolist() == [
+        "Istilah", "Jumlah A", "Jumlah B", "Komentar A", "Komentar B",
+        "Per 100 komentar A", "Per 100 komentar B", "Perubahan per 100 komentar",
+    ]
+    first = shown.iloc[0]
+    assert first["Istilah"] == "bayar"
+    assert first["Per 100 komentar B"] == "80,00"
+    assert first["Perubahan per 100 komentar"] == "+40,00"
+    assert shown.iloc[-1]["Perubahan per 100 komentar"] == "-40,00"
 
 
 # --- command line --------------------------------------------------------------------
