@@ -12,6 +12,7 @@ from typing import Any
 
 from netno.classify import Classifier, Coding
 from netno.codebook import Codebook
+from netno.numbers import format_number
 from netno.oserrors import describe_os_error
 
 __all__ = ["GoldError", "GoldComment", "read_gold", "evaluate", "format_report", "register"]
@@ -199,18 +200,24 @@ def evaluate(gold: list[GoldComment], classifier: Classifier) -> dict[str, Any]:
     }
 
 
+def _decimal(value: float) -> str:
+    """Format a score with three decimals and a decimal comma, as Indonesian readers expect."""
+    return format_number(value, decimals=3)
+
+
 def _table(title: str, block: dict[str, Any], labels: dict[str, str]) -> list[str]:
     lines = [title, f"  {'kode':<20} {'presisi':>8} {'recall':>8} {'F1':>8} {'jumlah':>7}"]
     for code, scores in block["per_code"].items():
         lines.append(
-            f"  {code:<20} {scores['precision']:>8.3f} {scores['recall']:>8.3f} "
-            f"{scores['f1']:>8.3f} {scores['support']:>7}  {labels.get(code, '')}"
+            f"  {code:<20} {_decimal(scores['precision']):>8} {_decimal(scores['recall']):>8} "
+            f"{_decimal(scores['f1']):>8} {scores['support']:>7}  {labels.get(code, '')}"
         )
     micro = block["micro"]
     lines.append(
-        f"  {'mikro':<20} {micro['precision']:>8.3f} {micro['recall']:>8.3f} {micro['f1']:>8.3f}"
+        f"  {'mikro':<20} {_decimal(micro['precision']):>8} {_decimal(micro['recall']):>8} "
+        f"{_decimal(micro['f1']):>8}"
     )
-    lines.append(f"  {'F1 makro':<20} {block['macro_f1']:>26.3f}")
+    lines.append(f"  {'F1 makro':<20} {_decimal(block['macro_f1']):>26}")
     return lines
 
 
@@ -224,9 +231,12 @@ def format_report(report: dict[str, Any], codebook: Codebook, *, show_misses: bo
     lines += _table("Langkah", report["steps"], {c: s.label for c, s in codebook.steps.items()})
     lines.append("")
     intent = report["intent"]
-    lines.append(f"Intent: akurasi {intent['accuracy']:.3f}, kappa Cohen {intent['kappa']:.3f}")
+    lines.append(
+        f"Intent: akurasi {_decimal(intent['accuracy'])}, "
+        f"kappa Cohen {_decimal(intent['kappa'])}"
+    )
     throughput = report["throughput"]
-    lines.append(f"Kecepatan: {throughput['comments_per_second']:,.0f} komentar/detik")
+    lines.append(f"Kecepatan: {format_number(throughput['comments_per_second'])} komentar/detik")
     if show_misses:
         lines.append("")
         lines.append(f"Kesalahan ({len(report['misses'])} komentar):")

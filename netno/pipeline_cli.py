@@ -14,6 +14,7 @@ import pandas as pd
 from netno.classify import Classifier
 from netno.cli import CommandError
 from netno.ingest import IngestError, IngestResult, TextColumnError, read_path
+from netno.numbers import format_number
 from netno.oserrors import describe_os_error
 from netno.pipeline import code_export, import_bytes, recode_store, remove_demo
 from netno.privacy import neutralize_frame
@@ -192,7 +193,8 @@ def run_classify(arguments: argparse.Namespace) -> int:
 
     coded_share = (table["categories"].map(len) > 0).mean() if len(table) else 0.0
     print(
-        f"{len(table)} komentar dikodekan ke {output} dalam {seconds:.1f} detik; "
+        f"{format_number(len(table))} komentar dikodekan ke {output} "
+        f"dalam {format_number(seconds, decimals=1)} detik; "
         f"{coded_share:.0%} mendapat sedikitnya satu kategori; "
         f"{len(ingest.skipped)} baris dilewati."
     )
@@ -258,6 +260,6 @@ def run_recode(arguments: argparse.Namespace) -> int:
     count = recode_store(store, classifier=classifier, actor="baris-perintah")
     print(
         f"{count} komentar dikodekan ulang dengan codebook versi {classifier.codebook.version} "
-        f"dalam {time.perf_counter() - started:.1f} detik."
+        f"dalam {format_number(time.perf_counter() - started, decimals=1)} detik."
     )
     return 0

@@ -33,6 +33,7 @@ import pandas as pd
 from netno.codebook import Codebook
 from netno.normalize import normalize
 from netno.numbers import format_change, format_columns, format_number
+from netno.oserrors import describe_os_error
 from netno.privacy import mask_text
 
 __all__ = [
@@ -269,7 +270,7 @@ def load_signals(path: str | Path | None = None) -> tuple[SeveritySignal, ...]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise PriorityError(
-            f"{path}: berkas sinyal tidak bisa dibaca ({error.strerror})."
+            f"{path}: berkas sinyal tidak bisa dibaca ({describe_os_error(error)})."
         ) from error
     return parse_signals(text, source=str(path))
 

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from netno import charts_priority
 from netno.codebook import Codebook
 from netno.numbers import format_number
+from netno.oserrors import describe_os_error
 from netno.priority import (
     PriorityWeights,
     Recommendation,
@@ -40,6 +41,7 @@ from netno.priority import (
     select_period,
     theme_totals,
 )
+from netno.summary import shorten_text
 from netno.wordfreq import WordQuery, word_frequency
 
 __all__ = [
@@ -484,7 +486,7 @@ def write_xlsx(data: ReportData, target: str | Path | IO[bytes], *,
         workbook.save(target)
     except OSError as error:
         raise ReportError(
-            f"Laporan tidak bisa ditulis ke {target} ({error.strerror}); "
+            f"Laporan tidak bisa ditulis ke {target} ({describe_os_error(error)}); "
             "periksa folder dan izin tulisnya."
         ) from error
     _LOGGER.info("wrote the Excel report for %s", data.period_label)
@@ -577,7 +579,8 @@ def _html_sections(data: ReportData) -> list[str]:
     for recommendation in data.recommendations[:5]:
         trend = ", ".join(f"{format_month(m)}: {c}" for m, c in recommendation.trend)
         examples = "".join(
-            f"<blockquote>{_escape(text)}</blockquote>" for text in recommendation.examples
+            f"<blockquote>{_escape(shorten_text(text))}</blockquote>"
+            for text in recommendation.examples
         ) or "<p class='muted'>Tidak ada contoh komentar.</p>"
         cards.append(
             f"<div class='card'><h3>{recommendation.rank}. {_escape(recommendation.label)}</h3>"
@@ -670,7 +673,7 @@ def write_html(data: ReportData, target: str | Path | IO[bytes]) -> None:
             Path(target).write_bytes(encoded)
         except OSError as error:
             raise ReportError(
-                f"Laporan tidak bisa ditulis ke {target} ({error.strerror}); "
+                f"Laporan tidak bisa ditulis ke {target} ({describe_os_error(error)}); "
                 "periksa folder dan izin tulisnya."
             ) from error
     else:

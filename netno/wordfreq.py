@@ -36,6 +36,7 @@ import pandas as pd
 
 from netno.normalize import normalize_word, tokenize
 from netno.numbers import format_columns, format_number
+from netno.oserrors import describe_os_error
 
 __all__ = [
     "GROUPINGS",
@@ -1153,8 +1154,8 @@ def _run_words(arguments: argparse.Namespace) -> int:
         _write_output(table, arguments.output, query)
     except OSError as error:
         raise CommandError(
-            f"Berkas keluaran {arguments.output!r} tidak dapat ditulis ({error.strerror}): "
-            "periksa foldernya dan izin menulis."
+            f"Berkas keluaran {arguments.output!r} tidak dapat ditulis "
+            f"({describe_os_error(error)}): periksa foldernya dan izin menulis."
         ) from error
     _LOGGER.info("wrote %d terms to %s", len(table), arguments.output)
     print(

@@ -69,7 +69,8 @@ def codebook() -> Codebook:
     return default_codebook()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# One entry per store revision; older revisions are never asked for again.
+@st.cache_data(show_spinner=False, max_entries=1)
 def _coded_frame(url: str | None, revision: tuple) -> pd.DataFrame:
     return _open_store(url).coded_frame()
 

@@ -108,7 +108,7 @@ def test_evaluate_command_prints_report(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["evaluate", str(GOLD)]) == 0
     output = capsys.readouterr().out
     assert "Evaluasi 12 komentar" in output
-    assert "Intent: akurasi 0.917" in output
+    assert "Intent: akurasi 0,917" in output
 
 
 def test_evaluate_command_json(capsys: pytest.CaptureFixture[str]) -> None:
