@@ -195,3 +195,8 @@ def test_match_texts_spans_agree_with_map() -> None:
         length = len(fast.text)
         spans = [(start, end) for start in range(length) for end in range(start, length + 1)]
         assert fast.original_spans(spans) == [mapped.original_span(*span) for span in spans]
+
+
+@pytest.mark.parametrize("spoken", ["kalo", "klo", "Kaloo"])
+def test_normalize_spoken_kalau(spoken):
+    assert normalize(f"{spoken} sudah bayar") == "kalau sudah bayar"
