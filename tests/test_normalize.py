@@ -197,6 +197,6 @@ def test_match_texts_spans_agree_with_map() -> None:
         assert fast.original_spans(spans) == [mapped.original_span(*span) for span in spans]
 
 
-@pytest.mark.parametrize("spoken", ["kalo", "klo", "Kaloo"])
+@pytest.mark.parametrize("spoken", ["kalo", "klo", "KALO"])
 def test_normalize_spoken_kalau(spoken):
     assert normalize(f"{spoken} sudah bayar") == "kalau sudah bayar"
