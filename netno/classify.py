@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, compress
 from typing import Any
 
@@ -75,6 +76,32 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+_ANYWHERE = re.compile("")
+
+
+def _cue_pattern(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """Build a pattern of the literal texts that every match of ``patterns`` starts with.
+
+    A search for it is a cheap necessary condition: where it finds nothing, none of
+    ``patterns`` matches, and no match starts before the cue it finds first. A
+    pattern whose start cannot be read (``_first_words``) or that ignores case makes
+    the result match everywhere.
+    """
+    cues: set[str] = set()
+    for pattern in patterns:
+        if pattern.flags & re.IGNORECASE or _INLINE_IGNORECASE_RE.search(pattern.pattern):
+            return _ANYWHERE
+        words = _first_words(list(_sre_parser.parse(pattern.pattern).data), 0)
+        if not words or "" in words:
+            return _ANYWHERE
+        cues |= words
+    if not cues:
+        return _NEVER
+    # A cue that starts with another cue adds nothing ("tidak " beside "tidak").
+    shortest = [cue for cue in cues if not any(cue.startswith(o) and cue != o for o in cues)]
+    return re.compile("|".join(map(re.escape, sorted(shortest))))
 
 
 def _join(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
@@ -227,7 +254,7 @@ class _Gate:
             self.patterns.append(pattern)
             conditions = []
             for words in _word_conditions(pattern.pattern):
-                condition = self._conditions.setdefault(frozenset(words), len(self._conditions))
+                condition = self._conditions.setdefault(words, len(self._conditions))
                 conditions.append(condition)
                 for word in words:
                     self._by_prefix.setdefault(word, set()).add(condition)
@@ -239,7 +266,7 @@ class _Gate:
                 self._always.add(ident)
             start_words = _start_words(pattern)
             self._start_condition.append(
-                None if start_words is None else self._conditions[frozenset(start_words)]
+                None if start_words is None else self._conditions[start_words]
             )
             ids.append(ident)
         return tuple(ids)
@@ -401,7 +428,8 @@ def _expand(
     return paired_labels, paired_values
 
 
-def _start_words(pattern: re.Pattern[str]) -> set[str] | None:
+@lru_cache(maxsize=4096)
+def _start_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Return the literal words a match must start with, if matches start only at word starts.
 
     That holds when the pattern opens with ``\\b``, every word it can start with opens
@@ -417,7 +445,7 @@ def _start_words(pattern: re.Pattern[str]) -> set[str] | None:
     words = _first_words(items, 0)
     if not words or any(not re.match(r"\w", word) for word in words):
         return None
-    return words
+    return frozenset(words)
 
 
 def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
@@ -434,7 +462,8 @@ def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
     return False
 
 
-def _word_conditions(pattern: str) -> list[set[str]]:
+@lru_cache(maxsize=4096)
+def _word_conditions(pattern: str) -> tuple[frozenset[str], ...]:
     """Return sets of word starts that a match must contain, one set per word position.
 
     Only word positions of the top-level sequence are read: the start, each position
@@ -460,10 +489,11 @@ def _word_conditions(pattern: str) -> list[set[str]]:
             continue
         words = _first_words(items, index)
         if words and "" not in words:
-            conditions.append(words)
+            conditions.append(frozenset(words))
         if items[0][0] is _sre.BRANCH:
             break  # a top-level alternation: later positions belong to one branch only
-    return conditions
+    # Cached per pattern text, because every Classifier parses the same codebook again.
+    return tuple(conditions)
 
 
 @dataclass(frozen=True)
@@ -476,6 +506,7 @@ class _CategoryRules:
     fallback: tuple[int, ...]
     weak: tuple[int, ...]
     exclude: re.Pattern[str]
+    exclude_cue: re.Pattern[str]
     yield_to: tuple[str, ...]
 
 
@@ -485,6 +516,15 @@ class _StepRules:
     patterns: tuple[int, ...]
     mentions: tuple[int, ...]
     exclude: re.Pattern[str]
+    exclude_cue: re.Pattern[str]
+
+
+def _exclusions(exclude: re.Pattern[str], cue: re.Pattern[str], text: str) -> list[_Span]:
+    """Return the spans of ``exclude`` in ``text``, skipping the search where no cue occurs."""
+    found = cue.search(text)
+    if found is None:
+        return []
+    return [match.span() for match in exclude.finditer(text, found.start())]
 
 
 class Classifier:
@@ -507,6 +547,7 @@ class Classifier:
                 gate.add(category.fallback),
                 gate.add(category.weak),
                 _join(category.exclude),
+                _cue_pattern(category.exclude),
                 category.yield_to,
             )
             for code, category in book.categories.items()
@@ -514,7 +555,11 @@ class Classifier:
         self._yield_to = {rules.code: rules.yield_to for rules in self._rules}
         self._step_rules = [
             _StepRules(
-                step.code, gate.add(step.patterns), gate.add(step.mentions), _join(step.exclude)
+                step.code,
+                gate.add(step.patterns),
+                gate.add(step.mentions),
+                _join(step.exclude),
+                _cue_pattern(step.exclude),
             )
             for step in book.steps.values()
         ]
@@ -522,11 +567,14 @@ class Classifier:
             code: gate.add(intent.patterns) for code, intent in book.intents.items()
         }
         context = book.context
-        self._negation_re = _join(context.negation_before + context.hypothetical_before)
+        negations = context.negation_before + context.hypothetical_before
+        self._negation_re = _join(negations)
+        self._negation_cue_re = _cue_pattern(negations)
         self._contrast_ids = gate.add(context.contrast)
         self._reassurance_ids = gate.add(context.reassurance)
         self._resolution_ids = gate.add(context.resolution)
         self._completed_re = _join(context.completed_before)
+        self._completed_cue_re = _cue_pattern(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
         self._step_order = {code: index for index, code in enumerate(book.steps)}
         # Pattern id -> index of the category (or step) rules it belongs to, so that a
@@ -734,10 +782,14 @@ class Classifier:
 
     def _rejected(self, prepared: _Text, span: _Span) -> bool:
         """Tell whether a negation, a hypothesis or a reassurance cancels the match at ``span``."""
-        if span[0] and self._negation_re.search(
-            prepared.norm.text, max(0, span[0] - _CONTEXT_WINDOW), span[0]
-        ):
-            return True
+        start = span[0]
+        if start:
+            text = prepared.norm.text
+            # Most windows hold no negation cue at all; the cue search is about three
+            # times cheaper than the negation search, which can start at the cue.
+            cue = self._negation_cue_re.search(text, max(0, start - _CONTEXT_WINDOW), start)
+            if cue is not None and self._negation_re.search(text, cue.start(), start):
+                return True
         if not prepared.reassurances and not prepared.resolutions:
             return False
         return self._reassured(prepared, span)
@@ -766,9 +818,11 @@ class Classifier:
         index = _segment(span[0], prepared.clause_cuts)
         clause_start = prepared.clause_cuts[index - 1] if index else 0
         start = max(clause_start, span[0] - _CONTEXT_WINDOW)
-        return start < span[0] and bool(
-            self._completed_re.search(prepared.norm.text, start, span[0])
-        )
+        if start >= span[0]:
+            return False
+        text = prepared.norm.text
+        cue = self._completed_cue_re.search(text, start, span[0])
+        return cue is not None and bool(self._completed_re.search(text, cue.start(), span[0]))
 
     def _accepted_spans(self, prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
         spans = [span for span in self._spans(prepared, ids) if not self._rejected(prepared, span)]
@@ -793,7 +847,7 @@ class Classifier:
                 continue
             for span in matches[ident]:
                 if excluded is None:
-                    excluded = [m.span() for m in rules.exclude.finditer(text)]
+                    excluded = _exclusions(rules.exclude, rules.exclude_cue, text)
                 if _overlaps(span, excluded):
                     continue
                 if self._rejected(prepared, span):
@@ -856,7 +910,7 @@ class Classifier:
                         if needs_problem and _segment(span[0], cuts) not in problem_sentences:
                             continue
                         if excluded is None:
-                            excluded = [m.span() for m in rules.exclude.finditer(text)]
+                            excluded = _exclusions(rules.exclude, rules.exclude_cue, text)
                         if _overlaps(span, excluded) or self._rejected(prepared, span):
                             continue
                         if self._completed(prepared, span):
