@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, compress
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -135,7 +135,33 @@ class Coding:
     uncertain: tuple[str, ...]
 
 
-_UNCODED = Coding((), (), (), (), "lainnya", (), ())
+_EvidenceRow = tuple[str, str, int, int, str]  # the fields of ``Evidence``, in order
+
+
+class _Codes(NamedTuple):
+    """The fields of ``Coding`` with evidence as plain tuples: ``code_frame`` needs no objects."""
+
+    categories: tuple[str, ...]
+    themes: tuple[str, ...]
+    stages: tuple[str, ...]
+    steps: tuple[str, ...]
+    intent: str
+    evidence: tuple[_EvidenceRow, ...]
+    uncertain: tuple[str, ...]
+
+    def coding(self) -> Coding:
+        return Coding(
+            categories=self.categories,
+            themes=self.themes,
+            stages=self.stages,
+            steps=self.steps,
+            intent=self.intent,
+            evidence=tuple(Evidence(*row) for row in self.evidence),
+            uncertain=self.uncertain,
+        )
+
+
+_UNCODED = _Codes((), (), (), (), "lainnya", (), ())
 
 
 @dataclass(slots=True)
@@ -601,9 +627,9 @@ class Classifier:
         Returns:
             The coding; ``intent`` is ``lainnya`` when the text says nothing codable.
         """
-        return self._code_texts([text])[0]
+        return self._code_texts([text])[0].coding()
 
-    def _code_texts(self, texts: list[str]) -> list[Coding]:
+    def _code_texts(self, texts: list[str]) -> list[_Codes]:
         """Code many comments at once; the result equals ``[self.classify(t) for t in texts]``."""
         codings = [_UNCODED] * len(texts)
         indices = [
@@ -617,7 +643,7 @@ class Classifier:
                 codings[index] = self._code(self._prepare(norm, matches))
         return codings
 
-    def _code(self, prepared: _Text) -> Coding:
+    def _code(self, prepared: _Text) -> _Codes:
         uncertain: set[str] = set()
         strong, mentioned, fallback = self._match_categories(prepared, uncertain)
         complaint_spans = self._accepted_spans(prepared, self._intent_ids["keluhan"])
@@ -675,14 +701,14 @@ class Classifier:
         book = self.codebook
         themes = tuple(dict.fromkeys(book.categories[code].theme for code in categories))
         stage_set = {book.categories[code].stage for code in categories}
-        return Coding(
-            categories=categories,
-            themes=themes,
-            stages=tuple(code for code in book.stages if code in stage_set),
-            steps=steps,
-            intent=intent,
-            evidence=evidence,
-            uncertain=tuple(sorted(uncertain)),
+        return _Codes(
+            categories,
+            themes,
+            tuple(code for code in book.stages if code in stage_set),
+            steps,
+            intent,
+            evidence,
+            tuple(sorted(uncertain)),
         )
 
     def code_frame(
@@ -723,7 +749,7 @@ class Classifier:
     ) -> pd.DataFrame:
         texts = [value if isinstance(value, str) else "" for value in frame[text_column].tolist()]
         total = len(texts)
-        cache: dict[str, Coding] = {}
+        cache: dict[str, _Codes] = {}
         # Rows are coded in blocks so that progress is reported between blocks; each
         # block's new distinct texts are coded together, which is what makes it fast.
         for block_start in range(0, total, _PROGRESS_EVERY):
@@ -742,7 +768,13 @@ class Classifier:
         coded["stages"] = [list(c.stages) for c in codings]
         coded["steps"] = [list(c.steps) for c in codings]
         coded["intent"] = [c.intent for c in codings]
-        coded["evidence"] = [[_evidence_dict(e) for e in c.evidence] for c in codings]
+        coded["evidence"] = [
+            [
+                {"field": field, "code": code, "start": start, "end": end, "text": text}
+                for field, code, start, end, text in c.evidence
+            ]
+            for c in codings
+        ]
         coded["uncertain"] = [list(c.uncertain) for c in codings]
         coded["codebook_version"] = self.codebook.version
         _LOGGER.info("coded %d comments (%d distinct texts)", total, len(cache))
@@ -933,22 +965,14 @@ class Classifier:
     # -- evidence -----------------------------------------------------------------
 
     @staticmethod
-    def _evidence(prepared: _Text, spans: list[tuple[str, str, _Span]]) -> tuple[Evidence, ...]:
+    def _evidence(
+        prepared: _Text, spans: list[tuple[str, str, _Span]]
+    ) -> tuple[_EvidenceRow, ...]:
         if not spans:
             return ()
         original = prepared.norm.original
         mapped = prepared.norm.original_spans([span for _, _, span in spans])
         return tuple(
-            Evidence(field, code, start, end, original[start:end])
+            (field, code, start, end, original[start:end])
             for (field, code, _), (start, end) in zip(spans, mapped, strict=True)
         )
-
-
-def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
-    return {
-        "field": evidence.field,
-        "code": evidence.code,
-        "start": evidence.start,
-        "end": evidence.end,
-        "text": evidence.text,
-    }
