@@ -590,15 +590,15 @@ class Classifier:
             for step in book.steps.values()
         ]
         self._intent_ids = {
-            code: gate.add(intent.patterns) for code, intent in book.intents.items()
+            code: frozenset(gate.add(intent.patterns)) for code, intent in book.intents.items()
         }
         context = book.context
         negations = context.negation_before + context.hypothetical_before
         self._negation_re = _join(negations)
         self._negation_cue_re = _cue_pattern(negations)
-        self._contrast_ids = gate.add(context.contrast)
-        self._reassurance_ids = gate.add(context.reassurance)
-        self._resolution_ids = gate.add(context.resolution)
+        self._contrast_ids = frozenset(gate.add(context.contrast))
+        self._reassurance_ids = frozenset(gate.add(context.reassurance))
+        self._resolution_ids = frozenset(gate.add(context.resolution))
         self._completed_re = _join(context.completed_before)
         self._completed_cue_re = _cue_pattern(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
@@ -784,12 +784,8 @@ class Classifier:
 
     def _prepare(self, norm: MatchText, matches: dict[int, list[_Span]]) -> _Text:
         normalized = norm.text
-        clause_cuts: list[int] = []
-        sentence_cuts: list[int] = []
-        for match in _PUNCT_RE.finditer(normalized):
-            clause_cuts.append(match.start())
-            if match.group() in _SENTENCE_PUNCT:
-                sentence_cuts.append(match.start())
+        clause_cuts = [match.start() for match in _PUNCT_RE.finditer(normalized)]
+        sentence_cuts = [cut for cut in clause_cuts if normalized[cut] in _SENTENCE_PUNCT]
         prepared = _Text(norm, clause_cuts, sentence_cuts, [], [], matches, [])
         contrasts = sorted(start for start, _ in self._spans(prepared, self._contrast_ids))
         if contrasts:
@@ -800,15 +796,16 @@ class Classifier:
         return prepared
 
     @staticmethod
-    def _spans(prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
-        """Return every match span of the patterns among ``ids``."""
-        matches = prepared.matches
-        return [span for ident in ids if ident in matches for span in matches[ident]]
+    def _spans(prepared: _Text, ids: frozenset[int]) -> list[_Span]:
+        """Return every match span of the patterns among ``ids``, in no particular order."""
+        # A text matches few patterns, so walking its matches beats walking ``ids``.
+        return [
+            span for ident, spans in prepared.matches.items() if ident in ids for span in spans
+        ]
 
     @staticmethod
-    def _any_match(prepared: _Text, ids: tuple[int, ...]) -> bool:
-        matches = prepared.matches
-        return any(ident in matches for ident in ids)
+    def _any_match(prepared: _Text, ids: frozenset[int]) -> bool:
+        return not ids.isdisjoint(prepared.matches)
 
     # -- context rules ------------------------------------------------------------
 
@@ -856,7 +853,7 @@ class Classifier:
         cue = self._completed_cue_re.search(text, start, span[0])
         return cue is not None and bool(self._completed_re.search(text, cue.start(), span[0]))
 
-    def _accepted_spans(self, prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
+    def _accepted_spans(self, prepared: _Text, ids: frozenset[int]) -> list[_Span]:
         spans = [span for span in self._spans(prepared, ids) if not self._rejected(prepared, span)]
         spans.sort()
         return spans

@@ -187,6 +187,10 @@ _Piece = tuple[str, int, int, str]
 @lru_cache(maxsize=200_000)
 def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
     """Return the normalised tokens of one chunk with offsets relative to the chunk."""
+    if chunk.isalpha():
+        # Letters only (most chunks): ``_PLAIN_TOKEN_RE`` would match one whole word.
+        normalized = normalize_word(chunk)
+        return ((normalized, 0, len(chunk), "word"),) if normalized else ()
     pieces: list[_Piece] = []
     for match in _PLAIN_TOKEN_RE.finditer(chunk):
         kind = match.lastgroup
