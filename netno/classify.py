@@ -266,6 +266,7 @@ class _Gate:
         self._conditions: dict[frozenset[str], int] = {}
         self._by_prefix: dict[str, set[int]] = {}
         self._longest = 0
+        self._stems: set[str] = set()  # every prefix of a key of ``_by_prefix``
         self._word_conditions: dict[str, frozenset[int]] = {}
         self._patterns_of: dict[int, list[int]] = {}  # condition id -> pattern ids
         self._always: set[int] = set()  # patterns with no readable first word
@@ -285,6 +286,7 @@ class _Gate:
                 for word in words:
                     self._by_prefix.setdefault(word, set()).add(condition)
                     self._longest = max(self._longest, len(word))
+                    self._stems.update(word[:length] for length in range(1, len(word) + 1))
             self._requires.append(frozenset(conditions))
             for condition in conditions:
                 self._patterns_of.setdefault(condition, []).append(ident)
@@ -303,7 +305,10 @@ class _Gate:
         if found is None:
             collected: set[int] = set(self._by_prefix.get(word + " ", ()))
             for length in range(1, min(len(word), self._longest) + 1):
-                collected.update(self._by_prefix.get(word[:length], ()))
+                prefix = word[:length]
+                if prefix not in self._stems:
+                    break  # no longer prefix can be a key either
+                collected.update(self._by_prefix.get(prefix, ()))
             found = frozenset(collected)
             self._word_conditions[word] = found
         return found
