@@ -601,9 +601,14 @@ class Classifier:
         negations = context.negation_before + context.hypothetical_before
         self._negation_re = _join(negations)
         self._negation_cue_re = _cue_pattern(negations)
-        self._contrast_ids = frozenset(gate.add(context.contrast))
-        self._reassurance_ids = frozenset(gate.add(context.reassurance))
-        self._resolution_ids = frozenset(gate.add(context.resolution))
+        # Pattern id -> 0 (contrast), 1 (reassurance) or 2 (resolution).
+        self._context_role = {
+            ident: role
+            for role, patterns in enumerate(
+                (context.contrast, context.reassurance, context.resolution)
+            )
+            for ident in gate.add(patterns)
+        }
         self._completed_re = _join(context.completed_before)
         self._completed_cue_re = _cue_pattern(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
@@ -791,13 +796,18 @@ class Classifier:
         normalized = norm.text
         clause_cuts = [match.start() for match in _PUNCT_RE.finditer(normalized)]
         sentence_cuts = [cut for cut in clause_cuts if normalized[cut] in _SENTENCE_PUNCT]
-        prepared = _Text(norm, clause_cuts, sentence_cuts, [], [], matches, [])
-        contrasts = sorted(start for start, _ in self._spans(prepared, self._contrast_ids))
-        if contrasts:
+        by_role: tuple[list[_Span], list[_Span], list[_Span]] = ([], [], [])
+        role_of = self._context_role
+        for ident, spans in matches.items():
+            role = role_of.get(ident)
+            if role is not None:
+                by_role[role].extend(spans)
+        contrast_spans, reassurances, resolutions = by_role
+        prepared = _Text(norm, clause_cuts, sentence_cuts, [], reassurances, matches, resolutions)
+        if contrast_spans:
+            contrasts = sorted(start for start, _ in contrast_spans)
             prepared.contrasts = contrasts
             prepared.clause_cuts = sorted(set(clause_cuts).union(contrasts))
-        prepared.reassurances = self._spans(prepared, self._reassurance_ids)
-        prepared.resolutions = self._spans(prepared, self._resolution_ids)
         return prepared
 
     @staticmethod
