@@ -829,8 +829,8 @@ class Classifier:
         start = span[0]
         if start:
             text = prepared.norm.text
-            # Most windows hold no negation cue at all; the cue search is about three
-            # times cheaper than the negation search, which can start at the cue.
+            # Most windows hold no negation cue. The cue search costs about a third of
+            # the negation search, and the negation search can then start at the cue.
             cue = self._negation_cue_re.search(text, max(0, start - _CONTEXT_WINDOW), start)
             if cue is not None and self._negation_re.search(text, cue.start(), start):
                 return True
