@@ -2,7 +2,8 @@
 
 Usage: python benchmarks/bench_pipeline.py EXPORT.csv [--repeat 3] [--replicate K]
 
-Each run clears the normalisation caches, builds a fresh Classifier and times the
+Each run clears the normalisation caches, builds a fresh Classifier (its parsed
+patterns are cached per process, like ``re``'s compiled patterns) and times the
 stages ``netno.ingest.read_path``, ``netno.privacy.protect_frame``,
 ``Classifier.code_frame`` and ``netno.pipeline.add_calendar_columns`` in CPU time
 of this process (``time.process_time``, so one core) and in wall-clock time. The

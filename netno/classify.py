@@ -23,8 +23,9 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, compress
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -77,6 +78,32 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+_ANYWHERE = re.compile("")
+
+
+def _cue_pattern(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """Build a pattern of the literal texts that every match of ``patterns`` starts with.
+
+    A search for it is a cheap necessary condition: where it finds nothing, none of
+    ``patterns`` matches, and no match starts before the cue it finds first. A
+    pattern whose start cannot be read (``_first_words``) or that ignores case makes
+    the result match everywhere.
+    """
+    cues: set[str] = set()
+    for pattern in patterns:
+        if pattern.flags & re.IGNORECASE or _INLINE_IGNORECASE_RE.search(pattern.pattern):
+            return _ANYWHERE
+        words = _first_words(list(_sre_parser.parse(pattern.pattern).data), 0)
+        if not words or "" in words:
+            return _ANYWHERE
+        cues |= words
+    if not cues:
+        return _NEVER
+    # A cue that starts with another cue adds nothing ("tidak " beside "tidak").
+    shortest = [cue for cue in cues if not any(cue.startswith(o) and cue != o for o in cues)]
+    return re.compile("|".join(map(re.escape, sorted(shortest))))
+
+
 def _join(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     """Join patterns into one alternation, so that one scan finds a match of any of them."""
     if not patterns:
@@ -108,7 +135,33 @@ class Coding:
     uncertain: tuple[str, ...]
 
 
-_UNCODED = Coding((), (), (), (), "lainnya", (), ())
+_EvidenceRow = tuple[str, str, int, int, str]  # the fields of ``Evidence``, in order
+
+
+class _Codes(NamedTuple):
+    """The fields of ``Coding`` with evidence as plain tuples: ``code_frame`` needs no objects."""
+
+    categories: tuple[str, ...]
+    themes: tuple[str, ...]
+    stages: tuple[str, ...]
+    steps: tuple[str, ...]
+    intent: str
+    evidence: tuple[_EvidenceRow, ...]
+    uncertain: tuple[str, ...]
+
+    def coding(self) -> Coding:
+        return Coding(
+            categories=self.categories,
+            themes=self.themes,
+            stages=self.stages,
+            steps=self.steps,
+            intent=self.intent,
+            evidence=tuple(Evidence(*row) for row in self.evidence),
+            uncertain=self.uncertain,
+        )
+
+
+_UNCODED = _Codes((), (), (), (), "lainnya", (), ())
 
 
 @dataclass(slots=True)
@@ -213,6 +266,7 @@ class _Gate:
         self._conditions: dict[frozenset[str], int] = {}
         self._by_prefix: dict[str, set[int]] = {}
         self._longest = 0
+        self._stems: set[str] = set()  # every prefix of a key of ``_by_prefix``
         self._word_conditions: dict[str, frozenset[int]] = {}
         self._patterns_of: dict[int, list[int]] = {}  # condition id -> pattern ids
         self._always: set[int] = set()  # patterns with no readable first word
@@ -227,11 +281,12 @@ class _Gate:
             self.patterns.append(pattern)
             conditions = []
             for words in _word_conditions(pattern.pattern):
-                condition = self._conditions.setdefault(frozenset(words), len(self._conditions))
+                condition = self._conditions.setdefault(words, len(self._conditions))
                 conditions.append(condition)
                 for word in words:
                     self._by_prefix.setdefault(word, set()).add(condition)
                     self._longest = max(self._longest, len(word))
+                    self._stems.update(word[:length] for length in range(1, len(word) + 1))
             self._requires.append(frozenset(conditions))
             for condition in conditions:
                 self._patterns_of.setdefault(condition, []).append(ident)
@@ -239,7 +294,7 @@ class _Gate:
                 self._always.add(ident)
             start_words = _start_words(pattern)
             self._start_condition.append(
-                None if start_words is None else self._conditions[frozenset(start_words)]
+                None if start_words is None else self._conditions[start_words]
             )
             ids.append(ident)
         return tuple(ids)
@@ -250,7 +305,10 @@ class _Gate:
         if found is None:
             collected: set[int] = set(self._by_prefix.get(word + " ", ()))
             for length in range(1, min(len(word), self._longest) + 1):
-                collected.update(self._by_prefix.get(word[:length], ()))
+                prefix = word[:length]
+                if prefix not in self._stems:
+                    break  # no longer prefix can be a key either
+                collected.update(self._by_prefix.get(prefix, ()))
             found = frozenset(collected)
             self._word_conditions[word] = found
         return found
@@ -401,7 +459,8 @@ def _expand(
     return paired_labels, paired_values
 
 
-def _start_words(pattern: re.Pattern[str]) -> set[str] | None:
+@lru_cache(maxsize=4096)
+def _start_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Return the literal words a match must start with, if matches start only at word starts.
 
     That holds when the pattern opens with ``\\b``, every word it can start with opens
@@ -417,7 +476,7 @@ def _start_words(pattern: re.Pattern[str]) -> set[str] | None:
     words = _first_words(items, 0)
     if not words or any(not re.match(r"\w", word) for word in words):
         return None
-    return words
+    return frozenset(words)
 
 
 def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
@@ -434,7 +493,8 @@ def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
     return False
 
 
-def _word_conditions(pattern: str) -> list[set[str]]:
+@lru_cache(maxsize=4096)
+def _word_conditions(pattern: str) -> tuple[frozenset[str], ...]:
     """Return sets of word starts that a match must contain, one set per word position.
 
     Only word positions of the top-level sequence are read: the start, each position
@@ -460,10 +520,11 @@ def _word_conditions(pattern: str) -> list[set[str]]:
             continue
         words = _first_words(items, index)
         if words and "" not in words:
-            conditions.append(words)
+            conditions.append(frozenset(words))
         if items[0][0] is _sre.BRANCH:
             break  # a top-level alternation: later positions belong to one branch only
-    return conditions
+    # Cached per pattern text, because every Classifier parses the same codebook again.
+    return tuple(conditions)
 
 
 @dataclass(frozen=True)
@@ -476,6 +537,7 @@ class _CategoryRules:
     fallback: tuple[int, ...]
     weak: tuple[int, ...]
     exclude: re.Pattern[str]
+    exclude_cue: re.Pattern[str]
     yield_to: tuple[str, ...]
 
 
@@ -485,6 +547,15 @@ class _StepRules:
     patterns: tuple[int, ...]
     mentions: tuple[int, ...]
     exclude: re.Pattern[str]
+    exclude_cue: re.Pattern[str]
+
+
+def _exclusions(exclude: re.Pattern[str], cue: re.Pattern[str], text: str) -> list[_Span]:
+    """Return the spans of ``exclude`` in ``text``, skipping the search where no cue occurs."""
+    found = cue.search(text)
+    if found is None:
+        return []
+    return [match.span() for match in exclude.finditer(text, found.start())]
 
 
 class Classifier:
@@ -507,6 +578,7 @@ class Classifier:
                 gate.add(category.fallback),
                 gate.add(category.weak),
                 _join(category.exclude),
+                _cue_pattern(category.exclude),
                 category.yield_to,
             )
             for code, category in book.categories.items()
@@ -514,19 +586,31 @@ class Classifier:
         self._yield_to = {rules.code: rules.yield_to for rules in self._rules}
         self._step_rules = [
             _StepRules(
-                step.code, gate.add(step.patterns), gate.add(step.mentions), _join(step.exclude)
+                step.code,
+                gate.add(step.patterns),
+                gate.add(step.mentions),
+                _join(step.exclude),
+                _cue_pattern(step.exclude),
             )
             for step in book.steps.values()
         ]
         self._intent_ids = {
-            code: gate.add(intent.patterns) for code, intent in book.intents.items()
+            code: frozenset(gate.add(intent.patterns)) for code, intent in book.intents.items()
         }
         context = book.context
-        self._negation_re = _join(context.negation_before + context.hypothetical_before)
-        self._contrast_ids = gate.add(context.contrast)
-        self._reassurance_ids = gate.add(context.reassurance)
-        self._resolution_ids = gate.add(context.resolution)
+        negations = context.negation_before + context.hypothetical_before
+        self._negation_re = _join(negations)
+        self._negation_cue_re = _cue_pattern(negations)
+        # Pattern id -> 0 (contrast), 1 (reassurance) or 2 (resolution).
+        self._context_role = {
+            ident: role
+            for role, patterns in enumerate(
+                (context.contrast, context.reassurance, context.resolution)
+            )
+            for ident in gate.add(patterns)
+        }
         self._completed_re = _join(context.completed_before)
+        self._completed_cue_re = _cue_pattern(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
         self._step_order = {code: index for index, code in enumerate(book.steps)}
         # Pattern id -> index of the category (or step) rules it belongs to, so that a
@@ -553,9 +637,9 @@ class Classifier:
         Returns:
             The coding; ``intent`` is ``lainnya`` when the text says nothing codable.
         """
-        return self._code_texts([text])[0]
+        return self._code_texts([text])[0].coding()
 
-    def _code_texts(self, texts: list[str]) -> list[Coding]:
+    def _code_texts(self, texts: list[str]) -> list[_Codes]:
         """Code many comments at once; the result equals ``[self.classify(t) for t in texts]``."""
         codings = [_UNCODED] * len(texts)
         indices = [
@@ -569,7 +653,7 @@ class Classifier:
                 codings[index] = self._code(self._prepare(norm, matches))
         return codings
 
-    def _code(self, prepared: _Text) -> Coding:
+    def _code(self, prepared: _Text) -> _Codes:
         uncertain: set[str] = set()
         strong, mentioned, fallback = self._match_categories(prepared, uncertain)
         complaint_spans = self._accepted_spans(prepared, self._intent_ids["keluhan"])
@@ -627,14 +711,14 @@ class Classifier:
         book = self.codebook
         themes = tuple(dict.fromkeys(book.categories[code].theme for code in categories))
         stage_set = {book.categories[code].stage for code in categories}
-        return Coding(
-            categories=categories,
-            themes=themes,
-            stages=tuple(code for code in book.stages if code in stage_set),
-            steps=steps,
-            intent=intent,
-            evidence=evidence,
-            uncertain=tuple(sorted(uncertain)),
+        return _Codes(
+            categories,
+            themes,
+            tuple(code for code in book.stages if code in stage_set),
+            steps,
+            intent,
+            evidence,
+            tuple(sorted(uncertain)),
         )
 
     def code_frame(
@@ -675,7 +759,7 @@ class Classifier:
     ) -> pd.DataFrame:
         texts = [value if isinstance(value, str) else "" for value in frame[text_column].tolist()]
         total = len(texts)
-        cache: dict[str, Coding] = {}
+        cache: dict[str, _Codes] = {}
         # Rows are coded in blocks so that progress is reported between blocks; each
         # block's new distinct texts are coded together, which is what makes it fast.
         for block_start in range(0, total, _PROGRESS_EVERY):
@@ -694,7 +778,13 @@ class Classifier:
         coded["stages"] = [list(c.stages) for c in codings]
         coded["steps"] = [list(c.steps) for c in codings]
         coded["intent"] = [c.intent for c in codings]
-        coded["evidence"] = [[_evidence_dict(e) for e in c.evidence] for c in codings]
+        coded["evidence"] = [
+            [
+                {"field": field, "code": code, "start": start, "end": end, "text": text}
+                for field, code, start, end, text in c.evidence
+            ]
+            for c in codings
+        ]
         coded["uncertain"] = [list(c.uncertain) for c in codings]
         coded["codebook_version"] = self.codebook.version
         _LOGGER.info("coded %d comments (%d distinct texts)", total, len(cache))
@@ -704,40 +794,46 @@ class Classifier:
 
     def _prepare(self, norm: MatchText, matches: dict[int, list[_Span]]) -> _Text:
         normalized = norm.text
-        clause_cuts: list[int] = []
-        sentence_cuts: list[int] = []
-        for match in _PUNCT_RE.finditer(normalized):
-            clause_cuts.append(match.start())
-            if match.group() in _SENTENCE_PUNCT:
-                sentence_cuts.append(match.start())
-        prepared = _Text(norm, clause_cuts, sentence_cuts, [], [], matches, [])
-        contrasts = sorted(start for start, _ in self._spans(prepared, self._contrast_ids))
-        if contrasts:
+        clause_cuts = [match.start() for match in _PUNCT_RE.finditer(normalized)]
+        sentence_cuts = [cut for cut in clause_cuts if normalized[cut] in _SENTENCE_PUNCT]
+        by_role: tuple[list[_Span], list[_Span], list[_Span]] = ([], [], [])
+        role_of = self._context_role
+        for ident, spans in matches.items():
+            role = role_of.get(ident)
+            if role is not None:
+                by_role[role].extend(spans)
+        contrast_spans, reassurances, resolutions = by_role
+        prepared = _Text(norm, clause_cuts, sentence_cuts, [], reassurances, matches, resolutions)
+        if contrast_spans:
+            contrasts = sorted(start for start, _ in contrast_spans)
             prepared.contrasts = contrasts
             prepared.clause_cuts = sorted(set(clause_cuts).union(contrasts))
-        prepared.reassurances = self._spans(prepared, self._reassurance_ids)
-        prepared.resolutions = self._spans(prepared, self._resolution_ids)
         return prepared
 
     @staticmethod
-    def _spans(prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
-        """Return every match span of the patterns among ``ids``."""
-        matches = prepared.matches
-        return [span for ident in ids if ident in matches for span in matches[ident]]
+    def _spans(prepared: _Text, ids: frozenset[int]) -> list[_Span]:
+        """Return every match span of the patterns among ``ids``, in no particular order."""
+        # A text matches few patterns, so walking its matches beats walking ``ids``.
+        return [
+            span for ident, spans in prepared.matches.items() if ident in ids for span in spans
+        ]
 
     @staticmethod
-    def _any_match(prepared: _Text, ids: tuple[int, ...]) -> bool:
-        matches = prepared.matches
-        return any(ident in matches for ident in ids)
+    def _any_match(prepared: _Text, ids: frozenset[int]) -> bool:
+        return not ids.isdisjoint(prepared.matches)
 
     # -- context rules ------------------------------------------------------------
 
     def _rejected(self, prepared: _Text, span: _Span) -> bool:
         """Tell whether a negation, a hypothesis or a reassurance cancels the match at ``span``."""
-        if span[0] and self._negation_re.search(
-            prepared.norm.text, max(0, span[0] - _CONTEXT_WINDOW), span[0]
-        ):
-            return True
+        start = span[0]
+        if start:
+            text = prepared.norm.text
+            # Most windows hold no negation cue. The cue search costs about a third of
+            # the negation search, and the negation search can then start at the cue.
+            cue = self._negation_cue_re.search(text, max(0, start - _CONTEXT_WINDOW), start)
+            if cue is not None and self._negation_re.search(text, cue.start(), start):
+                return True
         if not prepared.reassurances and not prepared.resolutions:
             return False
         return self._reassured(prepared, span)
@@ -766,11 +862,13 @@ class Classifier:
         index = _segment(span[0], prepared.clause_cuts)
         clause_start = prepared.clause_cuts[index - 1] if index else 0
         start = max(clause_start, span[0] - _CONTEXT_WINDOW)
-        return start < span[0] and bool(
-            self._completed_re.search(prepared.norm.text, start, span[0])
-        )
+        if start >= span[0]:
+            return False
+        text = prepared.norm.text
+        cue = self._completed_cue_re.search(text, start, span[0])
+        return cue is not None and bool(self._completed_re.search(text, cue.start(), span[0]))
 
-    def _accepted_spans(self, prepared: _Text, ids: tuple[int, ...]) -> list[_Span]:
+    def _accepted_spans(self, prepared: _Text, ids: frozenset[int]) -> list[_Span]:
         spans = [span for span in self._spans(prepared, ids) if not self._rejected(prepared, span)]
         spans.sort()
         return spans
@@ -793,7 +891,7 @@ class Classifier:
                 continue
             for span in matches[ident]:
                 if excluded is None:
-                    excluded = [m.span() for m in rules.exclude.finditer(text)]
+                    excluded = _exclusions(rules.exclude, rules.exclude_cue, text)
                 if _overlaps(span, excluded):
                     continue
                 if self._rejected(prepared, span):
@@ -856,7 +954,7 @@ class Classifier:
                         if needs_problem and _segment(span[0], cuts) not in problem_sentences:
                             continue
                         if excluded is None:
-                            excluded = [m.span() for m in rules.exclude.finditer(text)]
+                            excluded = _exclusions(rules.exclude, rules.exclude_cue, text)
                         if _overlaps(span, excluded) or self._rejected(prepared, span):
                             continue
                         if self._completed(prepared, span):
@@ -879,22 +977,14 @@ class Classifier:
     # -- evidence -----------------------------------------------------------------
 
     @staticmethod
-    def _evidence(prepared: _Text, spans: list[tuple[str, str, _Span]]) -> tuple[Evidence, ...]:
+    def _evidence(
+        prepared: _Text, spans: list[tuple[str, str, _Span]]
+    ) -> tuple[_EvidenceRow, ...]:
         if not spans:
             return ()
         original = prepared.norm.original
         mapped = prepared.norm.original_spans([span for _, _, span in spans])
         return tuple(
-            Evidence(field, code, start, end, original[start:end])
+            (field, code, start, end, original[start:end])
             for (field, code, _), (start, end) in zip(spans, mapped, strict=True)
         )
-
-
-def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
-    return {
-        "field": evidence.field,
-        "code": evidence.code,
-        "start": evidence.start,
-        "end": evidence.end,
-        "text": evidence.text,
-    }

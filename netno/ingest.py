@@ -400,6 +400,9 @@ def _repair_mojibake(text: str) -> str:
 
 def _cell_text(value: object) -> str | None:
     """Turn a cell into stripped text, or None when empty."""
+    if type(value) is str and value.isascii():
+        # Most CSV cells: mojibake needs non-ASCII characters, so only NUL and spaces go.
+        return value.replace("\x00", "").strip() or None
     if value is None:
         return None
     if isinstance(value, float):

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, compress, count
+from itertools import accumulate
 from typing import NamedTuple
 
 from indoNLP.preprocessing import SLANG_DATA
@@ -187,6 +187,10 @@ _Piece = tuple[str, int, int, str]
 @lru_cache(maxsize=200_000)
 def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
     """Return the normalised tokens of one chunk with offsets relative to the chunk."""
+    if chunk.isalpha():
+        # Letters only (most chunks): ``_PLAIN_TOKEN_RE`` would match one whole word.
+        normalized = normalize_word(chunk)
+        return ((normalized, 0, len(chunk), "word"),) if normalized else ()
     pieces: list[_Piece] = []
     for match in _PLAIN_TOKEN_RE.finditer(chunk):
         kind = match.lastgroup
@@ -361,8 +365,15 @@ class _ChunkBatch:
             chunk: len(text) + 1 if text else 0 for chunk, text in self.normalized.items()
         }
         self._normal_offsets = list(accumulate(map(steps.__getitem__, chunks), initial=0))
-        separators = compress(count(1), map(_SEPARATOR.__eq__, chunks))
-        self._firsts = [0, *separators, len(chunks) + 1]  # first chunk of each text
+        # First chunk of each text. ``list.index`` jumps from separator to separator in
+        # C, far faster than comparing every chunk in Python.
+        firsts = [0]
+        position = -1
+        for _ in range(chunks.count(_SEPARATOR)):
+            position = chunks.index(_SEPARATOR, position + 1)
+            firsts.append(position + 1)
+        firsts.append(len(chunks) + 1)
+        self._firsts = firsts
 
     def original_spans(
         self, ordinal: int, spans: list[tuple[int, int]]
