@@ -10,6 +10,7 @@ import pandas as pd
 
 from netno.cli import CommandError
 from netno.codebook import default_codebook
+from netno.pipeline_cli import check_output_path
 from netno.priority import PriorityError, available_months, previous_month
 from netno.report import ReportError, build_report_data, write_html, write_xlsx
 
@@ -76,6 +77,8 @@ def run_report(arguments: argparse.Namespace) -> int:
         )
     if bool(arguments.inputs) == bool(arguments.db):
         raise CommandError("Berikan berkas ekspor komentar atau --db URL (salah satu saja).")
+    for source in arguments.inputs:
+        check_output_path(source, output)
 
     if arguments.period:
         try:

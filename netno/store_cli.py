@@ -111,6 +111,15 @@ def _remove_batch(arguments: argparse.Namespace) -> int:
 
 
 def _backup(arguments: argparse.Namespace) -> int:
+    target = Path(arguments.file)
+    if target.suffix.lower() != ".zip":
+        raise CommandError(
+            f"File cadangan {str(target)!r} harus berakhiran .zip, misalnya netno-cadangan.zip."
+        )
+    if target.exists():
+        raise CommandError(
+            f"File {str(target)!r} sudah ada dan tidak akan ditimpa. Pilih nama file lain."
+        )
     store = _open(arguments)
     try:
         store.backup(arguments.file)

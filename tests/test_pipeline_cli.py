@@ -222,3 +222,14 @@ def test_help_is_indonesian(capsys) -> None:
     assert help_text.startswith("penggunaan:")
     assert "pilihan:" in help_text
     assert "show this help" not in help_text
+
+
+def test_report_refuses_to_overwrite_input(export_path, capsys) -> None:
+    original = export_path.read_bytes()
+    same = export_path.with_suffix(".html")
+    same.write_bytes(original)
+
+    code = main(["report", str(same), "-o", str(same)])
+
+    assert code == 2
+    assert same.read_bytes() == original

@@ -158,3 +158,19 @@ def test_store_commands_run_as_module(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["rows_new"] == 2
+
+
+def test_backup_refuses_existing_file_and_other_suffix(tmp_path, capsys):
+    database = tmp_path / "netno.sqlite"
+    Store(str(database))
+    existing = tmp_path / "ada.zip"
+    existing.write_bytes(b"isi lama")
+
+    over_database, _, _ = _run(capsys, "backup", str(database), "--db", str(database))
+    over_existing, _, err = _run(capsys, "backup", str(existing), "--db", str(database))
+
+    assert over_database == 2
+    assert over_existing == 2
+    assert "sudah ada" in err
+    assert existing.read_bytes() == b"isi lama"
+    assert Store(str(database)).comment_count() == 0
