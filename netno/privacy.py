@@ -135,6 +135,11 @@ _CODE_RE = re.compile(
 # NIK starts with a province code (11 to 94), so a group starting with 0 is a phone number.
 _NIK_SPACED_RE = re.compile(r"(?<![\d])[1-9]\d{3}([ .-])\d{4}\1\d{4}\1\d{4}(?![\d])")
 _LONG_DIGITS_RE = re.compile(r"\d{16,}")
+# A number split irregularly ("32 1501 2345 67 0001"): 13 or more digits joined by
+# single spaces, dots or dashes. Phone numbers (at most 13 digits, starting 08 or +62)
+# are masked first, so what is left here is an identity, account or billing number.
+_SPLIT_DIGITS_RE = re.compile(r"(?<![\d.,])\d{1,8}(?:[ .-]\d{1,8})+(?![\d])")
+_SPLIT_MIN_DIGITS = 13
 _ANY_DIGIT_RE = re.compile(r"\d")
 _PHONE_RE = re.compile(
     r"(?<![\w+])(\+62|62|0)([ .-]?)(8\d{1,3}(?:[ .-]?\d{2,5}){1,4})(?![\w])"
@@ -154,6 +159,12 @@ def _mask_digits(text: str, *, keep_head: int = 0, keep_tail: int = 4) -> str:
                 ch = "x"
         out.append(ch)
     return "".join(out)
+
+
+def _mask_split_digits(text: str) -> str:
+    if sum(ch.isdigit() for ch in text) < _SPLIT_MIN_DIGITS:
+        return text
+    return _mask_digits(text)
 
 
 def _mask_email(match: re.Match[str]) -> str:
@@ -197,6 +208,7 @@ _MASKS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (_NIK_SPACED_RE, lambda m: _mask_digits(m.group(0))),
     (_LONG_DIGITS_RE, lambda m: _mask_digits(m.group(0))),
     (_PHONE_RE, _mask_phone),
+    (_SPLIT_DIGITS_RE, lambda m: _mask_split_digits(m.group(0))),
     (_PASSPORT_RE, _mask_passport),
 )
 
@@ -233,7 +245,7 @@ _MENTION_RE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")
 # Official accounts, "@admin" and "@Rp" (a price typed after "@") are not private
 # people, so these mentions stay readable.
 _OFFICIAL_MENTION_RE = re.compile(
-    r"(?i)imigrasi|kanim|kemenkumham|kemenimipas|paspor|^(?:admin|min|rp)$"
+    r"(?i)^(?:imigrasi|kanim|kemenkumham|kemenimipas|ditjenim)|^(?:admin|min|rp)$"
 )
 
 

@@ -267,3 +267,21 @@ def test_neutralize_frame_text_cells_and_headers():
     assert safe["'=judul"].tolist() == ["'=1+1", "aman"]
     assert safe["likes"].tolist() == [1, 2]
     assert frame["=judul"][0] == "=1+1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NIK 32 1501 2345 67 0001", "nik saya 32150123 45670001", "no 3215-0123-4567-0001"],
+)
+def test_mask_text_irregularly_split_nik(text):
+    masked = mask_text(text)
+
+    assert "0001" in masked
+    assert "1501" not in masked and "0123" not in masked
+
+
+@pytest.mark.parametrize("mention", ["@jasapaspor.andi", "@rina.imigrasi"])
+def test_protect_frame_private_account_with_office_word(mention):
+    frame = pd.DataFrame({"author": [None], "text": [f"tanya ke {mention} saja"]})
+
+    assert mention not in protect_frame(frame, secret=SECRET)["text"][0]
