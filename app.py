@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.shared import navigation_pages, start_page
+from pages.shared import ROUTED_KEY, navigation_pages, start_page
 
 st.set_page_config(page_title="netno · M-Paspor", page_icon=":material/badge:", layout="wide")
 
@@ -35,5 +35,6 @@ PAGES = {
 }
 
 page = st.navigation(navigation_pages(PAGES))
+st.session_state[ROUTED_KEY] = True
 start_page(page)
 page.run()

@@ -87,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if arguments.verbose else logging.WARNING,
+        # Operator logs are English; without --verbose a user sees only the commands'
+        # own Indonesian lines and errors.
+        level=logging.INFO if arguments.verbose else logging.ERROR,
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:

@@ -6,8 +6,10 @@ from netno.charts import category_bar
 from netno.numbers import format_number, format_percent
 from netno.summary import code_labels, headline, top_category_text
 from netno.trends import SPIKE_RULE, latest_spikes
-from pages.shared import codebook, filtered_comments
+from pages.shared import codebook, filtered_comments, route_through_app
 from pages.views import stop_without_comments
+
+route_through_app()
 
 st.title("netno · Suara pengguna M-Paspor")
 st.caption(

@@ -42,8 +42,10 @@ from netno.wordfreq import (
     terms_for_export,
     word_frequency,
 )
-from pages.shared import codebook, filtered_comments, get_store, is_staff
+from pages.shared import codebook, filtered_comments, get_store, is_staff, route_through_app
 from pages.views import stop_without_comments
+
+route_through_app()
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -238,9 +240,7 @@ else:
         st.plotly_chart(
             comparison_bar_chart(comparison, label_a=label_a, label_b=label_b), key="fk_compare"
         )
-        st.dataframe(
-            comparison_for_display(comparison, label_a="A", label_b="B"), hide_index=True
-        )
+        st.dataframe(comparison_for_display(comparison, label_a="A", label_b="B"), hide_index=True)
 
 # --- Stop-word editing (staff only) --------------------------------------------------
 if is_staff():

@@ -5,8 +5,10 @@ import streamlit as st
 from netno.charts import hierarchy_treemap
 from netno.numbers import format_number
 from netno.summary import NO_STEP, comments_matching, select_comments
-from pages.shared import codebook, filtered_comments
+from pages.shared import codebook, filtered_comments, route_through_app
 from pages.views import comment_table, stop_without_comments
+
+route_through_app()
 
 st.title("Hierarki kendala")
 st.caption(

@@ -4,8 +4,10 @@ import streamlit as st
 
 from netno.numbers import format_number
 from netno.summary import search_comments, select_comments
-from pages.shared import filtered_comments
+from pages.shared import filtered_comments, route_through_app
 from pages.views import comment_table, stop_without_comments
+
+route_through_app()
 
 st.title("Daftar komentar")
 st.caption(

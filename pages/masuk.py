@@ -3,7 +3,9 @@
 import streamlit as st
 
 from netno.auth import LoginLimiter, login, staff_without_login
-from pages.shared import AUTH_USER_KEY, client_ip, get_store, staff_credentials
+from pages.shared import AUTH_USER_KEY, client_ip, get_store, route_through_app, staff_credentials
+
+route_through_app()
 
 st.title("Masuk staf")
 st.caption(

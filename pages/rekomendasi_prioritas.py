@@ -29,8 +29,17 @@ from netno.priority import (
 )
 from netno.report import ReportError, build_report_data, report_bytes
 from netno.summary import code_labels, shorten_text
-from pages.shared import all_comments, current_user, filtered_comments, get_store, is_staff
+from pages.shared import (
+    all_comments,
+    current_user,
+    filtered_comments,
+    get_store,
+    is_staff,
+    route_through_app,
+)
 from pages.views import stop_without_comments
+
+route_through_app()
 
 ALL_PERIODS = "Semua periode terpilih"
 # Characters of an example comment shown on a card.

@@ -9,7 +9,16 @@ from netno.markup import escape_markdown
 from netno.pipeline import recode_store
 from netno.store import StoreError
 from netno.summary import batch_rows
-from pages.shared import codebook, current_user, get_store, outdated_codings, require_staff
+from pages.shared import (
+    codebook,
+    current_user,
+    get_store,
+    outdated_codings,
+    require_staff,
+    route_through_app,
+)
+
+route_through_app()
 
 st.title("Riwayat unggahan")
 require_staff("mengelola batch")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import runpy
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,24 @@ _LOGGER = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "data" / "demo_comments.json"
+
+
+ROUTED_KEY = "shared_routed"
+
+
+def route_through_app() -> None:
+    """Run ``app.py``'s router when Streamlit ran this page file on its own.
+
+    On a fresh server, the first request for a page's own URL can run the page file
+    directly (Streamlit has not yet seen ``st.navigation``): the menu then lists the
+    files of ``pages/`` and the sidebar tools are missing. Every page calls this first;
+    ``app.py`` sets the flag before it runs a page, so a routed run passes through.
+    """
+    if st.session_state.get(ROUTED_KEY):
+        return
+    st.session_state[ROUTED_KEY] = True
+    runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+    st.stop()
 
 
 def database_url() -> str | None:

@@ -5,8 +5,10 @@ import streamlit as st
 from netno.charts import stage_bar, stage_category_bar
 from netno.numbers import format_number
 from netno.summary import stage_counts
-from pages.shared import codebook, filtered_comments
+from pages.shared import codebook, filtered_comments, route_through_app
 from pages.views import stop_without_comments
+
+route_through_app()
 
 st.title("Tahap kematangan e-government")
 st.caption(

@@ -5,8 +5,10 @@ import streamlit as st
 from netno.charts_trends import trend_figure
 from netno.summary import code_labels, month_over_month_rows, months_in
 from netno.trends import SPIKE_RULE, flagged_spikes, month_over_month
-from pages.shared import codebook, filtered_comments
+from pages.shared import codebook, filtered_comments, route_through_app
 from pages.views import stop_without_comments
+
+route_through_app()
 
 FIELDS = {"categories": "Kategori", "themes": "Tema", "stages": "Tahap kematangan"}
 

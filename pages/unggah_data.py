@@ -10,10 +10,13 @@ from netno.ingest import (
     preview,
 )
 from netno.markup import escape_markdown
+from netno.numbers import format_number
 from netno.pipeline import import_bytes, remove_demo
 from netno.privacy import mask_preview, personal_columns
 from netno.store import StoreError
-from pages.shared import codebook, current_user, get_store, require_staff
+from pages.shared import codebook, current_user, get_store, require_staff, route_through_app
+
+route_through_app()
 
 STAGE_TEXT = {"baca": "Membaca file", "kode": "Mengodekan komentar", "simpan": "Menyimpan"}
 NO_COLUMN = "(tidak ada)"
@@ -23,7 +26,7 @@ st.title("Unggah data")
 require_staff("mengunggah data")
 
 limit_mb = st.get_option("server.maxUploadSize")
-max_rows = f"{DEFAULT_MAX_ROWS:,}".replace(",", ".")
+max_rows = format_number(DEFAULT_MAX_ROWS)
 st.caption(
     "Format yang diterima: CSV (koma, titik koma atau tab), Excel (.xlsx), JSON dan JSONL "
     f"dari ekspor Instagram atau ulasan Play Store. Ukuran maksimal {limit_mb} MB dan "
@@ -131,8 +134,9 @@ except (IngestError, StoreError) as error:
 bar.progress(1.0, text="Selesai")
 summary = report.batch
 st.success(
-    f"Batch {summary.id} tersimpan: {summary.rows_read} baris dibaca, {summary.rows_new} komentar "
-    f"baru, {summary.rows_duplicate} duplikat (sudah tersimpan), {summary.rows_skipped} dilewati."
+    f"Batch {summary.id} tersimpan: {format_number(summary.rows_read)} baris dibaca, "
+    f"{format_number(summary.rows_new)} komentar baru, {format_number(summary.rows_duplicate)} "
+    f"duplikat (sudah tersimpan), {format_number(summary.rows_skipped)} dilewati."
 )
 removed = remove_demo(store, actor=current_user())
 if removed:

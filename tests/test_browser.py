@@ -213,3 +213,20 @@ def test_browser_page_screenshot(server, page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
     assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_browser_deep_link_on_fresh_server_is_routed(tmp_path, page) -> None:
+    # A fresh server whose first request is a page's own URL: Streamlit runs the page
+    # file before app.py has declared the menu.
+    env = {
+        "NETNO_DATABASE_URL": f"sqlite:///{tmp_path / 'netno.sqlite'}",
+        "NETNO_SECRET_KEY": "kunci-peramban-segar-0123456789",
+    }
+    with running_app(ROOT, env, tmp_path / "streamlit.log") as base:
+        open_link(page, base, "hierarki_kendala")
+
+        menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Tahap kematangan e-government" in menu
+        assert "shared" not in menu
+        assert page.locator("h1").first.inner_text() == "Hierarki kendala"
+        assert page.get_by_text("Bagikan tampilan ini").count() == 1
