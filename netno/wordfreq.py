@@ -988,10 +988,17 @@ def _export_cell(value: Any) -> Any:
     return value
 
 
-def table_to_csv_bytes(table: pd.DataFrame) -> bytes:
-    """Return ``table`` as UTF-8 CSV with a BOM, so Excel reads emoji and accents correctly."""
+def table_to_csv_bytes(table: pd.DataFrame, *, regional: bool = False) -> bytes:
+    """Return ``table`` as UTF-8 CSV with a BOM, so Excel reads emoji and accents correctly.
+
+    ``regional`` writes ";" between fields and "," before decimals, which is what Excel
+    expects under Indonesian regional settings; the default suits other programs.
+    """
     buffer = io.StringIO()
-    _export_frame(table).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+    separator, decimal = (";", ",") if regional else (",", ".")
+    _export_frame(table).to_csv(
+        buffer, index=False, quoting=csv.QUOTE_MINIMAL, sep=separator, decimal=decimal
+    )
     return buffer.getvalue().encode("utf-8-sig")
 
 

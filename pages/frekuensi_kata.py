@@ -181,7 +181,7 @@ st.subheader("Unduh")
 csv_column, xlsx_column, png_column = st.columns(3)
 csv_column.download_button(
     "Tabel (CSV)",
-    table_to_csv_bytes(terms_for_export(result.terms)),
+    table_to_csv_bytes(terms_for_export(result.terms), regional=True),
     file_name="frekuensi_kata.csv",
     mime="text/csv",
     key="fk_dl_csv",

@@ -691,3 +691,15 @@ def test_phrases_percentage_base_includes_rare_phrases():
 
     assert result.total_counted == 4
     assert _row(result.terms, "kode billing")["weighted_percentage"] == pytest.approx(50.0)
+
+
+def test_csv_regional_uses_semicolon_and_decimal_comma():
+    table = pd.DataFrame({"term": ["tidak"], "count": [3], "weighted_percentage": [7.143]})
+
+    regional = table_to_csv_bytes(table, regional=True).decode("utf-8-sig")
+    plain = table_to_csv_bytes(table).decode("utf-8-sig")
+    parsed = pd.read_csv(io.StringIO(regional), sep=";", decimal=",")
+
+    assert regional.splitlines()[1] == "tidak;3;7,143"
+    assert plain.splitlines()[1] == "tidak,3,7.143"
+    assert parsed["weighted_percentage"][0] == 7.143
