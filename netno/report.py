@@ -41,6 +41,7 @@ from netno.priority import (
     select_period,
     theme_totals,
 )
+from netno.privacy import neutralize_formula
 from netno.summary import shorten_text
 from netno.wordfreq import WordQuery, word_frequency
 
@@ -51,9 +52,6 @@ __all__ = [
 _LOGGER = logging.getLogger(__name__)
 
 REPORT_TITLE = "Laporan Bulanan Keluhan Pengguna M-Paspor"
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula
-# injection), so text cells starting with them get a leading apostrophe.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _TOP_CATEGORIES_IN_TREND = 5
 
 
@@ -249,9 +247,7 @@ def _cell_value(value: Any) -> Any:
         return None
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(_FORMULA_PREFIXES):
-            return "'" + value
-        return value
+        return neutralize_formula(value)
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value

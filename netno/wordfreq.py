@@ -37,6 +37,7 @@ import pandas as pd
 from netno.normalize import normalize_word, tokenize
 from netno.numbers import format_columns, format_number
 from netno.oserrors import describe_os_error
+from netno.privacy import neutralize_formula
 
 __all__ = [
     "GROUPINGS",
@@ -135,7 +136,6 @@ _SCAN_RE = re.compile(
     r"|[?!.,;]"
 )
 _EMOJI_START_RE = re.compile(_EMOJI_CHAR)
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 class WordFrequencyError(ValueError):
@@ -983,9 +983,7 @@ def _export_frame(table: pd.DataFrame) -> pd.DataFrame:
 def _export_cell(value: Any) -> Any:
     if isinstance(value, list | tuple):
         value = ", ".join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return neutralize_formula(value)
 
 
 def table_to_csv_bytes(table: pd.DataFrame, *, regional: bool = False) -> bytes:
