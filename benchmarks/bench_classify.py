@@ -40,7 +40,7 @@ def run_once(path: Path, column: str) -> tuple[int, float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", type=Path, help="CSV file with one comment per row")
-    parser.add_argument("--column", default="text", help="column that holds the comment text")
+    parser.add_argument("--column", default="text", help="column that contains the comment text")
     parser.add_argument(
         "--repeat", type=int, default=3, help="number of runs; the best is reported"
     )

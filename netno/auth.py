@@ -42,7 +42,7 @@ VIEWER_ENV = "NETNO_VIEWER_PASSWORD_HASH"
 
 
 class AuthError(ValueError):
-    """A stored password hash or credential setting is malformed; the message says which."""
+    """A stored password hash or credential setting is malformed; the message names it."""
 
 
 class SettingStore(Protocol):

@@ -14,7 +14,7 @@ from netno.trends import detect_spikes, monthly_counts
 
 __all__ = ["PALETTE", "FIELD_LABELS", "trend_figure"]
 
-# Okabe-Ito colours, then Paul Tol's "muted" ones: both are told apart with the
+# Okabe-Ito colours, then Paul Tol's "muted" ones: both stay distinguishable under the
 # common colour-vision deficiencies. Past 8 traces the dash pattern changes too.
 PALETTE = (
     "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",

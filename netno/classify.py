@@ -635,7 +635,7 @@ class Classifier:
             text: the comment as written; empty, blank or emoji-only text is allowed.
 
         Returns:
-            The coding; ``intent`` is ``lainnya`` when the text says nothing codable.
+            The coding; ``intent`` is ``lainnya`` when the text contains nothing codable.
         """
         return self._code_texts([text])[0].coding()
 
@@ -737,7 +737,7 @@ class Classifier:
 
         Args:
             frame: the comments, one per row.
-            text_column: the column that holds the comment text.
+            text_column: the column that contains the comment text.
             progress: called as ``progress(done, total)`` every 2,000 rows and once at
                 the end.
 
@@ -843,7 +843,7 @@ class Classifier:
         """Tell whether a reassurance in the same clause, or a later resolution, cancels ``span``.
 
         A resolution ("sekarang sudah lancar") cancels earlier problems unless a
-        contrast word ("tapi", "masih") stands between them.
+        contrast word ("tapi", "masih") comes between them.
         """
         clause = _segment(span[0], prepared.clause_cuts)
         for start, _end in prepared.reassurances:
@@ -858,7 +858,7 @@ class Classifier:
         return False
 
     def _completed(self, prepared: _Text, span: _Span) -> bool:
-        """Tell whether the clause says the step at ``span`` was already done before the problem."""
+        """Tell whether the clause states the step at ``span`` was done before the problem."""
         index = _segment(span[0], prepared.clause_cuts)
         clause_start = prepared.clause_cuts[index - 1] if index else 0
         start = max(clause_start, span[0] - _CONTEXT_WINDOW)

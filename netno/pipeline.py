@@ -30,7 +30,7 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What one stored upload produced: the batch and the rows changed on the way in."""
+    """Result of one stored upload: the batch and the rows changed on the way in."""
 
     batch: BatchSummary
     notes: list[RowNote]

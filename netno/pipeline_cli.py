@@ -204,7 +204,7 @@ def run_classify(arguments: argparse.Namespace) -> int:
 def open_store(url: str | None, *, create: bool = False) -> Store:
     """Open the store at ``url`` (default: the dashboard's SQLite file).
 
-    Only ``import`` creates a new SQLite file (``create=True``); other commands reject
+    Only ``import`` creates a new SQLite file (``create=True``). Other commands reject
     a path that does not exist, so a typing mistake does not leave an empty database.
     """
     try:

@@ -228,8 +228,8 @@ def mask_text(text: str) -> str:
     """
     if not isinstance(text, str) or not text:
         return text
-    # Every kind of personal data masked here holds a digit or an "@"; most comments
-    # hold neither, and this check is far cheaper than the patterns.
+    # Every kind of personal data masked here contains a digit or an "@". Most comments
+    # contain neither, and this check is far cheaper than the patterns.
     if "@" not in text and not _ANY_DIGIT_RE.search(text):
         return text
     masked = text
@@ -305,7 +305,7 @@ def personal_columns(columns: Iterable[str], *, author: str | None = None) -> li
     """Return the columns of a raw export that name or point to a person.
 
     Matches the detected author column and every column whose name suggests a user
-    name, profile or link. A post link is blanked too: it cannot be told apart.
+    name, profile or link. A post link is blanked too, because its name looks the same.
     """
     return [
         column

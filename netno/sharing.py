@@ -120,7 +120,7 @@ def check_params(
     Parameters
     ----------
     params
-        Every query parameter with all its values, as ``st.query_params`` holds them.
+        Every query parameter with all its values, as ``st.query_params`` contains them.
     rules
         The rule of every parameter this check knows (see ``shared_rules``).
     page_path

@@ -1096,7 +1096,7 @@ def _read_backup(path: Path, *, name: str) -> dict[str, list[dict[str, Any]]]:
 
     Raises:
         StoreError: the file is missing, not a zip, not a netno backup, from a newer
-            schema, or a table is missing, cut short or holds a wrongly typed value.
+            schema, or a table is missing, cut short or contains a wrongly typed value.
     """
     if not path.is_file():
         raise StoreError(f"File cadangan {name!r} tidak ditemukan. Periksa nama dan lokasinya.")

@@ -210,7 +210,7 @@ def _write_filters_to_url(book: Codebook, values: dict, months: list[str]) -> No
 
 
 def _restore_filters_after_page_switch() -> None:
-    # Streamlit forgets widget values when the user switches pages, so the last
+    # Streamlit drops widget values when the user switches pages, so the last
     # values are kept under a key of our own and put back on the new page.
     page = st.session_state.get("shared_current_page")
     saved = st.session_state.get("shared_filter_values")
