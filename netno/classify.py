@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from netno.codebook import Codebook, default_codebook
-from netno.normalize import MatchText, match_texts
+from netno.normalize import MatchText, indices_matching, match_texts, original_spans
 
 __all__ = ["Evidence", "Coding", "Classifier"]
 
@@ -342,13 +342,15 @@ class _Gate:
         spans ``finditer`` gives because no match can start elsewhere.
         """
         found: list[dict[int, list[_Span]]] = [{} for _ in texts]
+        if len(texts) < _MIN_BATCH:
+            return [self.matches(text) for text in texts]
+        # Neither pattern matches a space, so the texts can be searched joined by one.
+        joined = " ".join(texts)
+        single = indices_matching(_INNER_WORD_START_RE, texts, separator=" ", joined=joined)
+        single |= indices_matching(_OTHER_SPACE_RE, texts, separator=" ", joined=joined)
         batch: list[int] = []
         for index, text in enumerate(texts):
-            if (
-                len(texts) < _MIN_BATCH
-                or _INNER_WORD_START_RE.search(text)
-                or _OTHER_SPACE_RE.search(text)
-            ):
+            if index in single:
                 found[index] = self.matches(text)
             else:
                 batch.append(index)
@@ -647,13 +649,28 @@ class Classifier:
         ]
         norms = match_texts([texts[index] for index in indices])
         found = self._gate.scan([norm.text for norm in norms])
+        coded: list[tuple[int, MatchText, _Codes, list[tuple[str, str, _Span]]]] = []
         for index, norm, matches in zip(indices, norms, found, strict=True):
             # Without a single match every rule comes out empty, as in ``_UNCODED``.
             if matches:
-                codings[index] = self._code(self._prepare(norm, matches))
+                codes, spans = self._code(self._prepare(norm, matches))
+                coded.append((index, norm, codes, spans))
+        # Evidence spans of all texts are mapped back to the originals in one search.
+        mapped = original_spans(
+            [norm for _, norm, _, _ in coded],
+            [[span for _, _, span in spans] for _, _, _, spans in coded],
+        )
+        for (index, norm, codes, spans), origins in zip(coded, mapped, strict=True):
+            original = norm.original
+            evidence = tuple(
+                (field, code, start, end, original[start:end])
+                for (field, code, _), (start, end) in zip(spans, origins, strict=True)
+            )
+            codings[index] = codes._replace(evidence=evidence)
         return codings
 
-    def _code(self, prepared: _Text) -> _Codes:
+    def _code(self, prepared: _Text) -> tuple[_Codes, list[tuple[str, str, _Span]]]:
+        """Code one prepared text, returning codes with empty evidence and the evidence spans."""
         uncertain: set[str] = set()
         strong, mentioned, fallback = self._match_categories(prepared, uncertain)
         complaint_spans = self._accepted_spans(prepared, self._intent_ids["keluhan"])
@@ -706,20 +723,20 @@ class Classifier:
         ]
         if intent == "keluhan" and not categories and complaint_spans:
             spans.append(("intent", intent, complaint_spans[0]))
-        evidence = self._evidence(prepared, spans)
 
         book = self.codebook
         themes = tuple(dict.fromkeys(book.categories[code].theme for code in categories))
         stage_set = {book.categories[code].stage for code in categories}
-        return _Codes(
+        codes = _Codes(
             categories,
             themes,
             tuple(code for code in book.stages if code in stage_set),
             steps,
             intent,
-            evidence,
+            (),
             tuple(sorted(uncertain)),
         )
+        return codes, spans
 
     def code_frame(
         self,
@@ -973,18 +990,3 @@ class Classifier:
                 continue
             steps.update(category.steps)
         return tuple(sorted(steps, key=self._step_order.__getitem__))
-
-    # -- evidence -----------------------------------------------------------------
-
-    @staticmethod
-    def _evidence(
-        prepared: _Text, spans: list[tuple[str, str, _Span]]
-    ) -> tuple[_EvidenceRow, ...]:
-        if not spans:
-            return ()
-        original = prepared.norm.original
-        mapped = prepared.norm.original_spans([span for _, _, span in spans])
-        return tuple(
-            (field, code, start, end, original[start:end])
-            for (field, code, _), (start, end) in zip(spans, mapped, strict=True)
-        )

@@ -10,6 +10,7 @@ from importlib import resources
 from itertools import accumulate
 from typing import NamedTuple
 
+import numpy as np
 from indoNLP.preprocessing import SLANG_DATA
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "normalize_word",
     "MatchText",
     "match_texts",
+    "original_spans",
 ]
 
 # Order matters: URLs, e-mail addresses and @mentions are matched first so that
@@ -342,83 +344,140 @@ class _ChunkBatch:
     """The chunks of texts normalised together, with offsets to map spans back to each text.
 
     ``chunks`` cover the joined texts (``_COVER_RE``, separators included) and
-    ``normalized`` maps each distinct chunk to its normalised text. The offsets are
-    computed once, on the first ``original_spans`` call of any text in the batch, so
-    that texts share one pass over all chunks instead of splitting each text again.
+    ``normalized`` maps each distinct chunk to its normalised text. The token offsets
+    are computed once, with numpy, on the first ``map_spans`` call of any text in the
+    batch, so that all texts share one pass over the chunks and one search per span.
     """
 
-    __slots__ = ("chunks", "normalized", "_original_offsets", "_normal_offsets", "_firsts")
+    __slots__ = ("chunks", "normalized", "_token_starts", "_token_origins", "_text_bases")
 
     def __init__(self, chunks: list[str], normalized: dict[str, str]) -> None:
         self.chunks = chunks
         self.normalized = normalized
-        self._original_offsets: list[int] = []
-        self._normal_offsets: list[int] = []
-        self._firsts: list[int] = []
+        # Filled by ``_prepare``. Per token of the joined texts: its start in the joined
+        # normalised text, and its start and end in the joined original. Per text: the
+        # offsets of its first chunk in both.
+        self._token_starts = np.empty(0, np.int64)
+        self._token_origins = np.empty((0, 2), np.int64)
+        self._text_bases = np.empty((0, 2), np.int64)
 
     def _prepare(self) -> None:
         chunks = self.chunks
+        distinct = list(self.normalized)
+        number = {chunk: index for index, chunk in enumerate(distinct)}
+        kinds = np.fromiter(map(number.__getitem__, chunks), np.int64, len(chunks))
         # Offsets in the joined original, and in the joined normalised text, where
         # each non-empty normalised chunk is followed by one space.
-        self._original_offsets = list(accumulate(map(len, chunks), initial=0))
-        steps = {
-            chunk: len(text) + 1 if text else 0 for chunk, text in self.normalized.items()
-        }
-        self._normal_offsets = list(accumulate(map(steps.__getitem__, chunks), initial=0))
-        # First chunk of each text. ``list.index`` jumps from separator to separator in
-        # C, far faster than comparing every chunk in Python.
-        firsts = [0]
-        position = -1
-        for _ in range(chunks.count(_SEPARATOR)):
-            position = chunks.index(_SEPARATOR, position + 1)
-            firsts.append(position + 1)
-        firsts.append(len(chunks) + 1)
-        self._firsts = firsts
+        lengths = np.fromiter(map(len, distinct), np.int64, len(distinct))
+        steps = np.fromiter(
+            (len(text) + 1 if text else 0 for text in self.normalized.values()),
+            np.int64,
+            len(distinct),
+        )
+        original_offsets = np.cumsum(lengths[kinds]) - lengths[kinds]
+        normal_offsets = np.cumsum(steps[kinds]) - steps[kinds]
+
+        # The tokens of each distinct chunk, relative to the chunk: start in its
+        # normalised text, start and end in the chunk. The separator has none.
+        counts = np.zeros(len(distinct), np.int64)
+        relative: list[tuple[int, int, int]] = []
+        for index, chunk in enumerate(distinct):
+            if chunk == _SEPARATOR:
+                continue
+            position = 0
+            pieces = _chunk_pieces(chunk)
+            counts[index] = len(pieces)
+            for text, begin, end, _kind in pieces:
+                relative.append((position, begin, end))
+                position += len(text) + 1
+        table = np.array(relative, np.int64).reshape(-1, 3)
+        firsts = np.cumsum(counts) - counts
+
+        # One row per token of the joined texts, in text order.
+        per_chunk = counts[kinds]
+        chunk_of_token = np.repeat(np.arange(len(chunks)), per_chunk)
+        chunk_firsts = np.cumsum(per_chunk) - per_chunk
+        within = np.arange(len(chunk_of_token)) - np.repeat(chunk_firsts, per_chunk)
+        rows = table[firsts[kinds[chunk_of_token]] + within]
+        self._token_starts = normal_offsets[chunk_of_token] + rows[:, 0]
+        origins = original_offsets[chunk_of_token]
+        self._token_origins = np.stack((origins + rows[:, 1], origins + rows[:, 2]), axis=1)
+
+        separators = np.flatnonzero(kinds == number.get(_SEPARATOR, -1))
+        text_firsts = np.concatenate(([0], separators + 1))
+        text_firsts = np.minimum(text_firsts, max(len(chunks) - 1, 0))
+        if len(chunks):
+            self._text_bases = np.stack(
+                (normal_offsets[text_firsts], original_offsets[text_firsts]), axis=1
+            )
+
+    def map_spans(
+        self, ordinals: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Map spans of the normalised texts number ``ordinals`` as ``MatchText.original_spans``.
+
+        Each span must lie inside a text that has at least one token.
+        """
+        if not len(self._text_bases):
+            self._prepare()
+        normal_base = self._text_bases[ordinals, 0]
+        original_base = self._text_bases[ordinals, 1]
+        token_starts = self._token_starts
+        # The last token that starts at or before each position.
+        first = np.searchsorted(token_starts, normal_base + starts, side="right") - 1
+        last = np.searchsorted(token_starts, normal_base + ends - 1, side="right") - 1
+        # An empty span keeps ``first``; a span's last token is never before its first.
+        last = np.where(ends > starts, np.maximum(last, first), first)
+        return (
+            self._token_origins[first, 0] - original_base,
+            self._token_origins[last, 1] - original_base,
+        )
 
     def original_spans(
         self, ordinal: int, spans: list[tuple[int, int]]
     ) -> list[tuple[int, int]]:
         """Map spans of the normalised text number ``ordinal`` as ``MatchText.original_spans``."""
-        if not self._firsts:
-            self._prepare()
-        low = self._firsts[ordinal]
-        high = self._firsts[ordinal + 1] - 1  # the separator after the text, or the end
-        original_base = self._original_offsets[low]
-        normal_base = self._normal_offsets[low]
-        result = []
-        for start, end in spans:
-            first = self._token_at(normal_base + start, low, high)
-            # The last token that starts before ``end``; an empty span keeps ``first``.
-            last = self._token_at(normal_base + end - 1, low, high) if end > start else first
-            last = max(last, first)
-            result.append((first[2] - original_base, last[3] - original_base))
-        return result
-
-    def _token_at(self, position: int, low: int, high: int) -> tuple[int, int, int, int]:
-        """Return the last token that starts at or before ``position`` of the joined text.
-
-        The result is (chunk index, piece index, original start, original end) and
-        sorts in text order.
-        """
-        offsets = self._normal_offsets
-        # For a position inside the text, the last chunk that starts at or before it
-        # has tokens, because a chunk without tokens starts where the next token starts.
-        index = bisect.bisect_right(offsets, position, low, high) - 1
-        pieces = _chunk_pieces(self.chunks[index])
-        relative = position - offsets[index]
-        piece_index = 0
-        piece_start = len(pieces[0][0]) + 1
-        while piece_index + 1 < len(pieces) and piece_start <= relative:
-            piece_index += 1
-            piece_start += len(pieces[piece_index][0]) + 1
-        _text, begin, end, _kind = pieces[piece_index]
-        origin = self._original_offsets[index]
-        return (index, piece_index, origin + begin, origin + end)
+        if not spans:
+            return []
+        starts, ends = np.array(spans, np.int64).reshape(-1, 2).T
+        mapped_starts, mapped_ends = self.map_spans(
+            np.full(len(spans), ordinal, np.int64), starts, ends
+        )
+        return list(zip(mapped_starts.tolist(), mapped_ends.tolist(), strict=True))
 
 
 # Separator of the texts joined for one chunking pass. It is neither a word character
 # nor white space, so "[^\w\s]" takes it as a chunk of its own and no chunk spans two texts.
 _SEPARATOR = "\x00"
+
+
+def indices_matching(
+    pattern: re.Pattern[str],
+    texts: list[str],
+    *,
+    separator: str = _SEPARATOR,
+    joined: str | None = None,
+) -> set[int]:
+    """Return the indices of the texts in which ``pattern`` finds a match.
+
+    One search runs over the texts joined by ``separator``, which is far cheaper than
+    a search per text when few texts match. No match of the pattern may contain a
+    character of the separator, so that each match lies inside one text.
+
+    Args:
+        pattern: the pattern to look for.
+        texts: the texts.
+        separator: the string the texts are joined with.
+        joined: ``separator.join(texts)``, when the caller has built it already.
+    """
+    if joined is None:
+        joined = separator.join(texts)
+    positions = [match.start() for match in pattern.finditer(joined)]
+    if not positions:
+        return set()
+    # ``ends[i]`` is where text ``i + 1`` starts in ``joined``.
+    ends = list(accumulate(len(text) + len(separator) for text in texts))
+    return {bisect.bisect_right(ends, position) for position in positions}
 
 
 def match_texts(texts: list[str]) -> list[MatchText]:
@@ -436,16 +495,27 @@ def match_texts(texts: list[str]) -> list[MatchText]:
         One ``MatchText`` per text, in order.
     """
     results: list[MatchText | None] = [None] * len(texts)
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) == max(len(texts) - 1, 0):
+        linked = indices_matching(_LINK_HINT_RE, texts, joined=joined)
+    else:
+        # Some text contains the separator itself, so the joined texts cannot be split again.
+        linked = {
+            index
+            for index, text in enumerate(texts)
+            if _SEPARATOR in text or _LINK_HINT_RE.search(text)
+        }
     plain_indices: list[int] = []
     for index, text in enumerate(texts):
-        if _SEPARATOR in text or _LINK_HINT_RE.search(text):
+        if index in linked:
             results[index] = MatchText(text)
         else:
             plain_indices.append(index)
 
     if plain_indices:
-        plain = [texts[index] for index in plain_indices]
-        chunks = _COVER_RE.findall(_SEPARATOR.join(plain))
+        if linked:
+            joined = _SEPARATOR.join([texts[index] for index in plain_indices])
+        chunks = _COVER_RE.findall(joined)
         normalized = {
             chunk: " ".join([piece[0] for piece in _chunk_pieces(chunk)])
             for chunk in set(chunks)
@@ -464,3 +534,42 @@ def match_texts(texts: list[str]) -> list[MatchText]:
                 part = part[:-1]
             results[index] = MatchText._in_batch(texts[index], part, batch, position)
     return results  # type: ignore[return-value]
+
+
+def original_spans(
+    texts: list[MatchText], spans: list[list[tuple[int, int]]]
+) -> list[list[tuple[int, int]]]:
+    """Map spans of many normalised texts to their original texts at once.
+
+    The result equals ``[text.original_spans(s) for text, s in zip(texts, spans)]``.
+    Texts built together by ``match_texts`` share one search for all their spans.
+
+    Args:
+        texts: the texts the spans belong to.
+        spans: for each text, ``[start, end)`` spans of its normalised text.
+
+    Returns:
+        For each text, the spans of its original text, in the order given.
+    """
+    results: list[list[tuple[int, int]]] = [[] for _ in texts]
+    by_batch: dict[int, tuple[_ChunkBatch, list[int]]] = {}
+    for index, (text, text_spans) in enumerate(zip(texts, spans, strict=True)):
+        if not text_spans:
+            continue
+        if text._batch is None or not text.text:
+            results[index] = text.original_spans(text_spans)
+        else:
+            by_batch.setdefault(id(text._batch), (text._batch, []))[1].append(index)
+    for batch, indices in by_batch.values():
+        counts = [len(spans[index]) for index in indices]
+        flat = np.array(
+            [span for index in indices for span in spans[index]], np.int64
+        ).reshape(-1, 2)
+        ordinals = np.repeat([texts[index]._ordinal for index in indices], counts)
+        starts, ends = batch.map_spans(ordinals, flat[:, 0], flat[:, 1])
+        pairs = list(zip(starts.tolist(), ends.tolist(), strict=True))
+        position = 0
+        for index, count in zip(indices, counts, strict=True):
+            results[index] = pairs[position : position + count]
+            position += count
+    return results

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from netno.normalize import (
     MatchText,
     Token,
+    indices_matching,
     match_texts,
     normalize,
     normalize_with_map,
     normalize_word,
+    original_spans,
     tokenize,
 )
 
@@ -195,6 +199,35 @@ def test_match_texts_spans_agree_with_map() -> None:
         length = len(fast.text)
         spans = [(start, end) for start in range(length) for end in range(start, length + 1)]
         assert fast.original_spans(spans) == [mapped.original_span(*span) for span in spans]
+
+
+def test_original_spans_many_texts_agree() -> None:
+    texts = [
+        "Bayarnya GAGAL trs, kode billing hangus",
+        "cek www.contoh.id dulu, OTP tdk masuk2",
+        "",
+        "sdh upload KTP tp statusnya gk berubah",
+        "teks berisi \x00 pemisah, lemot",
+    ]
+    norms = match_texts(texts)
+    spans = [
+        [(start, end) for start in range(len(norm.text)) for end in (start, start + 4)]
+        for norm in norms
+    ]
+    spans[1] = []  # a text without spans keeps an empty list
+    mapped = original_spans(norms, spans)
+    for text, text_spans, result in zip(texts, spans, mapped, strict=True):
+        reference = normalize_with_map(text)
+        assert result == [reference.original_span(*span) for span in text_spans]
+
+
+def test_indices_matching_finds_texts() -> None:
+    texts = ["tanpa tautan", "lihat www.contoh.id", "", "email ke @admin", "www"]
+    pattern = re.compile(r"@|www\.")
+    assert indices_matching(pattern, texts) == {1, 3}
+    # A match at the very start or end of a text belongs to that text.
+    assert indices_matching(re.compile("x"), ["xa", "bb", "ax"], separator="\n") == {0, 2}
+    assert indices_matching(pattern, []) == set()
 
 
 @pytest.mark.parametrize("spoken", ["kalo", "klo", "KALO"])
