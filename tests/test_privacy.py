@@ -178,7 +178,7 @@ def test_mask_text_empty_and_emoji():
     assert mask_text("😡😡😡") == "😡😡😡"
 
 
-# Each mask at the fewest digits that its digit gate lets through, and one digit below.
+# Each mask at the minimum digit count its gate lets through, and one digit below.
 # Arabic-Indic, Devanagari and full-width digits are ``\d`` digits, so they count and
 # are masked like ASCII digits.
 @pytest.mark.parametrize(
@@ -224,13 +224,13 @@ def test_mask_text_digit_gate_boundaries(text, expected):
 def _mask_text_every_pattern(text: str) -> str:
     """Apply every mask in order with no digit gate, as mask_text did before the gate."""
     masked = privacy._EMAIL_RE.sub(privacy._mask_email, text)
-    for _fewest, pattern, replace in privacy._DIGIT_MASKS:
+    for _min_digits, pattern, replace in privacy._DIGIT_MASKS:
         masked = pattern.sub(replace, masked)
     return masked
 
 
 # Pieces of comments with numbers in several scripts, separators, keywords and e-mails,
-# so that random joins often come near a mask's fewest digits.
+# so that random joins often come near a mask's minimum digit count.
 _NUMBERED_TEXT = st.lists(
     st.one_of(
         st.from_regex(r"[0-9]{1,17}", fullmatch=True),
@@ -274,6 +274,22 @@ def test_protect_frame_pseudonymises_and_masks():
     assert "@" + pseudonym("teman_saya", SECRET) in protected["text"][0]
     assert "@kanim_contoh" in protected["text"][0]
     assert protected["text"][1] == "NIK xxxxxxxxxxxx8901"
+
+
+def test_protect_frame_repeated_and_blank_authors():
+    frame = pd.DataFrame({
+        "author": ["budi_s", "Sari", "budi_s", "  ", None, float("nan"), "@Budi_S", "Sari"],
+        "text": ["oke"] * 8,
+    })
+
+    authors = protect_frame(frame, secret=SECRET)["author"].tolist()
+
+    assert authors[0] == pseudonym("budi_s", SECRET)
+    assert authors[1] == pseudonym("Sari", SECRET)
+    assert authors[2] == authors[0]
+    assert authors[3:6] == [None, None, None]
+    assert authors[6] == authors[0]
+    assert authors[7] == authors[1]
 
 
 def test_protect_frame_mention_stops_at_double_dot():
