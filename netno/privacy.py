@@ -202,15 +202,30 @@ def _mask_passport(match: re.Match[str]) -> str:
     return letters + space + "xxxx" + number[-3:]
 
 
-_MASKS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (_EMAIL_RE, _mask_email),
-    (_CODE_RE, _mask_code),
-    (_NIK_SPACED_RE, lambda m: _mask_digits(m.group(0))),
-    (_LONG_DIGITS_RE, lambda m: _mask_digits(m.group(0))),
-    (_PHONE_RE, _mask_phone),
-    (_SPLIT_DIGITS_RE, lambda m: _mask_split_digits(m.group(0))),
-    (_PASSPORT_RE, _mask_passport),
+# The digit masks in the order they run, each with the minimum number of digits a
+# text needs before the mask can change it. Digits are counted with ``\d``, the class
+# the patterns use, so Arabic-Indic and full-width digits count too. The helpers count
+# with ``str.isdigit``, which agrees with ``\d`` inside a match because a match contains
+# no other digits. Each number is a necessary condition, so skipping a mask below it
+# gives the same text:
+# - kode billing: ``_mask_code`` keeps numbers with fewer than 10 digits as they are;
+# - spaced NIK: 16 digits, 4-4-4-4;
+# - long digit run: 16 digits in a row;
+# - phone: ``_mask_phone`` keeps it unless 9 to 12 digits follow the "0" or "62", so 10;
+# - split number: ``_mask_split_digits`` keeps runs of fewer than 13 digits;
+# - passport: exactly 7 digits after the letters.
+# The digits are counted once, before any mask runs. This is safe because no mask adds
+# a digit. Masks replace digits by "x" or drop characters of an e-mail address, so the
+# text a later mask receives has at most as many digits as the original.
+_DIGIT_MASKS: tuple[tuple[int, re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (10, _CODE_RE, _mask_code),
+    (16, _NIK_SPACED_RE, lambda m: _mask_digits(m.group(0))),
+    (16, _LONG_DIGITS_RE, lambda m: _mask_digits(m.group(0))),
+    (10, _PHONE_RE, _mask_phone),
+    (_SPLIT_MIN_DIGITS, _SPLIT_DIGITS_RE, lambda m: _mask_split_digits(m.group(0))),
+    (7, _PASSPORT_RE, _mask_passport),
 )
+_MIN_DIGITS = min(min_digits for min_digits, _, _ in _DIGIT_MASKS)
 
 
 def mask_text(text: str) -> str:
@@ -228,13 +243,18 @@ def mask_text(text: str) -> str:
     """
     if not isinstance(text, str) or not text:
         return text
-    # Every kind of personal data masked here contains a digit or an "@". Most comments
-    # contain neither, and this check is far cheaper than the patterns.
-    if "@" not in text and not _ANY_DIGIT_RE.search(text):
+    # Most comments contain neither an "@" nor 7 digits. Counting is much cheaper than
+    # running every pattern, so the count selects the masks that can change the text.
+    has_at = "@" in text
+    digits = len(_ANY_DIGIT_RE.findall(text))
+    if not has_at and digits < _MIN_DIGITS:
         return text
-    masked = text
-    for pattern, replace in _MASKS:
-        masked = pattern.sub(replace, masked)
+
+    # The e-mail mask runs first. It needs only an "@", because an address may have no digit.
+    masked = _EMAIL_RE.sub(_mask_email, text) if has_at else text
+    for min_digits, pattern, replace in _DIGIT_MASKS:
+        if digits >= min_digits:
+            masked = pattern.sub(replace, masked)
     return masked
 
 
@@ -274,11 +294,15 @@ def protect_frame(
     """
     protected = frame.copy()
     if "author" in protected.columns and not keep_usernames:
+        names = protected["author"].tolist()
+        # Authors repeat across comments, so one HMAC per distinct name is enough.
+        pseudonyms = {
+            name: pseudonym(str(name), secret)
+            for name in {name for name in names if isinstance(name, str)}
+            if name.strip()
+        }
         protected["author"] = pd.Series(
-            [
-                pseudonym(str(name), secret) if isinstance(name, str) and name.strip() else None
-                for name in protected["author"].tolist()
-            ],
+            [pseudonyms.get(name) if isinstance(name, str) else None for name in names],
             index=protected.index,
             dtype=object,
         )

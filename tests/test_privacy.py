@@ -7,7 +7,10 @@ import stat
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from netno import privacy
 from netno.privacy import (
     SecretKeyError,
     load_secret,
@@ -175,6 +178,78 @@ def test_mask_text_empty_and_emoji():
     assert mask_text("😡😡😡") == "😡😡😡"
 
 
+# Each mask at the minimum digit count its gate lets through, and one digit below.
+# Arabic-Indic, Devanagari and full-width digits are ``\d`` digits, so they count and
+# are masked like ASCII digits.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kode billing 1234567890", "kode billing xxxxxx7890"),
+        ("kode bayar 123456789", "kode bayar 123456789"),
+        ("kode billing \uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10",
+         "kode billing xxxxxx\uff17\uff18\uff19\uff10"),
+        ("hubungi 0812345678", "hubungi 08xxxx5678"),
+        ("hubungi 081234567", "hubungi 081234567"),
+        ("wa 08\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",
+         "wa 08xxxx\u0665\u0666\u0667\u0668"),
+        ("wa 08\u0967\u0968\u0969\u096a\u096b\u096c\u096d\u096e",
+         "wa 08xxxx\u096b\u096c\u096d\u096e"),
+        ("nik 12 3456 7890 123", "nik xx xxxx xxx0 123"),
+        ("nik 12 3456 7890 12", "nik 12 3456 7890 12"),
+        ("nik \uff11\uff12 \uff13\uff14\uff15\uff16 \uff17\uff18\uff19\uff10 "
+         "\uff11\uff12\uff13",
+         "nik xx xxxx xxx\uff10 \uff11\uff12\uff13"),
+        ("paspor X1234567", "paspor Xxxxx567"),
+        ("paspor X123456", "paspor X123456"),
+        ("paspor X\u0661\u0662\u0663\u0664\u0665\u0666\u0667",
+         "paspor Xxxxx\u0665\u0666\u0667"),
+        ("ref 1234567890123456", "ref xxxxxxxxxxxx3456"),
+        ("ref 123456789012345", "ref 123456789012345"),
+        ("ref \u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660"
+         "\u0661\u0662\u0663\u0664\u0665\u0666",
+         "ref xxxxxxxxxxxx\u0663\u0664\u0665\u0666"),
+        # Only the spaced-NIK mask catches this one. The split-number mask does not start
+        # after a comma, and the tail "0123 4567 8901" has only 12 digits.
+        ("no,3215 0123 4567 8901", "no,xxxx xxxx xxxx 8901"),
+        ("tulis ke a@b.id", "tulis ke a***@b***.id"),
+        # Superscript digits are not ``\d`` digits, so no mask applies.
+        ("paspor X\u00b2\u00b2\u00b2\u00b2\u00b2\u00b2\u00b2",
+         "paspor X\u00b2\u00b2\u00b2\u00b2\u00b2\u00b2\u00b2"),
+    ],
+)
+def test_mask_text_digit_gate_boundaries(text, expected):
+    assert mask_text(text) == expected
+
+
+def _mask_text_every_pattern(text: str) -> str:
+    """Apply every mask in order with no digit gate, as mask_text did before the gate."""
+    masked = privacy._EMAIL_RE.sub(privacy._mask_email, text)
+    for _min_digits, pattern, replace in privacy._DIGIT_MASKS:
+        masked = pattern.sub(replace, masked)
+    return masked
+
+
+# Pieces of comments with numbers in several scripts, separators, keywords and e-mails,
+# so that random joins often come near a mask's minimum digit count.
+_NUMBERED_TEXT = st.lists(
+    st.one_of(
+        st.from_regex(r"[0-9]{1,17}", fullmatch=True),
+        st.text(alphabet="0123456789\u0660\u0665\u0969\uff10\uff18\u00b2 .-", max_size=17),
+        st.sampled_from(["+62", "62", "08", "0", "8", " ", "-", ".", ",", "@", "X", "AB", "E "]),
+        st.sampled_from(["kode billing ", "kode bayar: ", "no. permohonan ", "nomor ", "NIK "]),
+        st.sampled_from(["budi.s", "gmail", ".com", ".co.id", "_"]),
+        st.text(max_size=6),
+    ),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=1_000, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(text=_NUMBERED_TEXT)
+def test_mask_text_gate_matches_every_pattern(text):
+    assert mask_text(text) == _mask_text_every_pattern(text)
+
+
 # --------------------------------------------------------------------------- frames
 
 def _comments() -> pd.DataFrame:
@@ -199,6 +274,22 @@ def test_protect_frame_pseudonymises_and_masks():
     assert "@" + pseudonym("teman_saya", SECRET) in protected["text"][0]
     assert "@kanim_contoh" in protected["text"][0]
     assert protected["text"][1] == "NIK xxxxxxxxxxxx8901"
+
+
+def test_protect_frame_repeated_and_blank_authors():
+    frame = pd.DataFrame({
+        "author": ["budi_s", "Sari", "budi_s", "  ", None, float("nan"), "@Budi_S", "Sari"],
+        "text": ["oke"] * 8,
+    })
+
+    authors = protect_frame(frame, secret=SECRET)["author"].tolist()
+
+    assert authors[0] == pseudonym("budi_s", SECRET)
+    assert authors[1] == pseudonym("Sari", SECRET)
+    assert authors[2] == authors[0]
+    assert authors[3:6] == [None, None, None]
+    assert authors[6] == authors[0]
+    assert authors[7] == authors[1]
 
 
 def test_protect_frame_mention_stops_at_double_dot():
