@@ -251,6 +251,42 @@ def _first_words(items: list[tuple[Any, Any]], index: int = 0) -> set[str] | Non
     return None
 
 
+def _prefix_end(prefix: str) -> str | None:
+    """Return the least string that sorts after every string starting with ``prefix``.
+
+    None means no such string: every string from ``prefix`` on starts with it.
+    """
+    kept = prefix.rstrip(chr(0x10FFFF))
+    if not kept:
+        return None
+    return kept[:-1] + chr(ord(kept[-1]) + 1)
+
+
+class _KeyTable:
+    """The keys of a gate's ``_by_prefix`` as arrays, for ``_Gate._conditions_of_words``.
+
+    Prefix keys and whole-word keys (those that end with a space) are numbered apart.
+    Each entry pairs a key's number with one of its condition ids.
+    """
+
+    def __init__(self, by_prefix: dict[str, set[int]]) -> None:
+        self.prefixes = [key for key in by_prefix if not key.endswith(" ")]
+        self.bounds = [_prefix_end(key) for key in self.prefixes]
+        self.whole_words = [key[:-1] for key in by_prefix if key.endswith(" ")]
+        self.prefix_entry_keys, self.prefix_entry_conditions = self._entries(
+            [by_prefix[key] for key in self.prefixes]
+        )
+        self.whole_entry_keys, self.whole_entry_conditions = self._entries(
+            [by_prefix[word + " "] for word in self.whole_words]
+        )
+
+    @staticmethod
+    def _entries(conditions: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [(number, condition) for number, ids in enumerate(conditions) for condition in ids]
+        keys = np.array([number for number, _ in pairs], np.int64)
+        return keys, np.array([condition for _, condition in pairs], np.int64)
+
+
 class _Gate:
     """Register patterns, tell which of them can possibly match a text, and find their matches.
 
@@ -268,6 +304,7 @@ class _Gate:
         self._longest = 0
         self._stems: set[str] = set()  # every prefix of a key of ``_by_prefix``
         self._word_conditions: dict[str, frozenset[int]] = {}
+        self._key_table: _KeyTable | None = None  # ``_by_prefix`` as arrays, built when needed
         self._patterns_of: dict[int, list[int]] = {}  # condition id -> pattern ids
         self._always: set[int] = set()  # patterns with no readable first word
         # Condition on a match's first word, set for patterns whose matches can start
@@ -275,6 +312,7 @@ class _Gate:
         self._start_condition: list[int | None] = []
 
     def add(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
+        self._key_table = None
         ids = []
         for pattern in patterns:
             ident = len(self.patterns)
@@ -312,6 +350,50 @@ class _Gate:
             found = frozenset(collected)
             self._word_conditions[word] = found
         return found
+
+    def _conditions_of_words(
+        self, words: list[str], word_index: dict[str, int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the condition ids each of ``words`` meets, as ``_conditions_of`` does.
+
+        The result is, per word, the number of its conditions, and all conditions in
+        word order. Instead of walking the prefixes of every word, each key of
+        ``_by_prefix`` is looked up once: the words that start with a key form one run
+        of the sorted words, found by two bisections.
+        """
+        if self._key_table is None:
+            self._key_table = _KeyTable(self._by_prefix)
+        table = self._key_table
+        order = sorted(range(len(words)), key=words.__getitem__)
+        ordered = [words[index] for index in order]
+
+        # Prefix keys: each entry covers the run of sorted words that start with its key.
+        lows = np.fromiter((bisect.bisect_left(ordered, key) for key in table.prefixes), np.int64)
+        highs = np.fromiter(
+            (bisect.bisect_left(ordered, end) if end else len(ordered) for end in table.bounds),
+            np.int64,
+        )
+        run_starts = lows[table.prefix_entry_keys]
+        run_lengths = (highs - lows)[table.prefix_entry_keys]
+        within = np.arange(int(run_lengths.sum())) - np.repeat(
+            np.cumsum(run_lengths) - run_lengths, run_lengths
+        )
+        positions = np.repeat(run_starts, run_lengths) + within
+        prefix_words = np.array(order, np.int64)[positions]
+        prefix_conditions = np.repeat(table.prefix_entry_conditions, run_lengths)
+
+        # Whole-word keys (they end with a space) match one word or none.
+        exact = np.fromiter((word_index.get(word, -1) for word in table.whole_words), np.int64)
+        whole_words = exact[table.whole_entry_keys]
+        found = whole_words >= 0
+        pair_words = np.concatenate((prefix_words, whole_words[found]))
+        pair_conditions = np.concatenate(
+            (prefix_conditions, table.whole_entry_conditions[found])
+        )
+        # Distinct (word, condition) pairs, sorted by word.
+        width = max(len(self._conditions), 1)
+        pairs = np.unique(pair_words * width + pair_conditions)
+        return np.bincount(pairs // width, minlength=len(words)), pairs % width
 
     def active(self, text: str) -> set[int]:
         """Return the ids of the patterns that may match ``text``."""
@@ -378,9 +460,9 @@ class _Gate:
         words = list(dict.fromkeys(flat))
         word_index = {word: index for index, word in enumerate(words)}
         word_of_token = np.fromiter(map(word_index.__getitem__, flat), np.int64, len(flat))
-        word_conditions = [self._conditions_of(word) for word in words]
-        pair_token, pair_condition = _expand(
-            word_of_token, word_conditions, np.arange(len(flat), dtype=np.int64)
+        sizes, conditions = self._conditions_of_words(words, word_index)
+        pair_token, pair_condition = _expand_sized(
+            word_of_token, sizes, conditions, np.arange(len(flat), dtype=np.int64)
         )
         met = np.zeros((count, max(len(self._conditions), 1)), dtype=bool)
         met[text_of_token[pair_token], pair_condition] = True
@@ -452,6 +534,16 @@ def _expand(
     """
     sizes = np.fromiter(map(len, values), np.int64, len(values))
     flat = np.fromiter(chain.from_iterable(values), np.int64, int(sizes.sum()))
+    return _expand_sized(keys, sizes, flat, labels)
+
+
+def _expand_sized(
+    keys: np.ndarray, sizes: np.ndarray, flat: np.ndarray, labels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair labels with values as ``_expand``, the values given as counts and one flat array.
+
+    Key ``k`` has the ``sizes[k]`` values that follow those of the keys before it in ``flat``.
+    """
     offsets = np.cumsum(sizes) - sizes
     repeats = sizes[keys]
     total = int(repeats.sum())
@@ -531,15 +623,14 @@ def _word_conditions(pattern: str) -> tuple[frozenset[str], ...]:
 
 @dataclass(frozen=True)
 class _CategoryRules:
-    """One category's pattern ids in the gate, plus its joined exclude pattern."""
+    """One category's pattern ids in the gate, its exclude pattern's id among them."""
 
     code: str
     patterns: tuple[int, ...]
     mentions: tuple[int, ...]
     fallback: tuple[int, ...]
     weak: tuple[int, ...]
-    exclude: re.Pattern[str]
-    exclude_cue: re.Pattern[str]
+    exclude: int | None  # the gate id of the joined exclude patterns, None without any
     yield_to: tuple[str, ...]
 
 
@@ -548,16 +639,14 @@ class _StepRules:
     code: str
     patterns: tuple[int, ...]
     mentions: tuple[int, ...]
-    exclude: re.Pattern[str]
-    exclude_cue: re.Pattern[str]
+    exclude: int | None
 
 
-def _exclusions(exclude: re.Pattern[str], cue: re.Pattern[str], text: str) -> list[_Span]:
-    """Return the spans of ``exclude`` in ``text``, skipping the search where no cue occurs."""
-    found = cue.search(text)
-    if found is None:
+def _exclusions(prepared: _Text, exclude: int | None) -> list[_Span]:
+    """Return the spans where the exclude patterns of a rule match the text."""
+    if exclude is None:
         return []
-    return [match.span() for match in exclude.finditer(text, found.start())]
+    return prepared.matches.get(exclude, [])
 
 
 class Classifier:
@@ -579,8 +668,7 @@ class Classifier:
                 gate.add(category.mentions),
                 gate.add(category.fallback),
                 gate.add(category.weak),
-                _join(category.exclude),
-                _cue_pattern(category.exclude),
+                gate.add((_join(category.exclude),))[0] if category.exclude else None,
                 category.yield_to,
             )
             for code, category in book.categories.items()
@@ -591,8 +679,7 @@ class Classifier:
                 step.code,
                 gate.add(step.patterns),
                 gate.add(step.mentions),
-                _join(step.exclude),
-                _cue_pattern(step.exclude),
+                gate.add((_join(step.exclude),))[0] if step.exclude else None,
             )
             for step in book.steps.values()
         ]
@@ -898,24 +985,21 @@ class Classifier:
         ids: tuple[int, ...],
         rules: _CategoryRules,
         uncertain: set[str],
-        excluded: list[_Span] | None,
-    ) -> tuple[_Span | None, list[_Span] | None]:
-        """Return the first match that survives exclusion and context, and the exclusions."""
-        text = prepared.norm.text
+    ) -> _Span | None:
+        """Return the first match that survives exclusion and context."""
         matches = prepared.matches
+        excluded = _exclusions(prepared, rules.exclude)
         for ident in ids:
             if ident not in matches:
                 continue
             for span in matches[ident]:
-                if excluded is None:
-                    excluded = _exclusions(rules.exclude, rules.exclude_cue, text)
                 if _overlaps(span, excluded):
                     continue
                 if self._rejected(prepared, span):
                     uncertain.add(rules.code)
                     continue
-                return span, excluded
-        return None, excluded
+                return span
+        return None
 
     def _match_categories(
         self, prepared: _Text, uncertain: set[str]
@@ -932,18 +1016,15 @@ class Classifier:
                 (rules.mentions, mentioned),
                 (rules.fallback, fallback),
             )
-            excluded: list[_Span] | None = None
             for ids, found in kinds:
                 if not active.isdisjoint(ids):
-                    span, excluded = self._first_accepted(prepared, ids, rules, uncertain, excluded)
+                    span = self._first_accepted(prepared, ids, rules, uncertain)
                     if span is not None:
                         found[rules.code] = span
                         break
             else:
                 if not active.isdisjoint(rules.weak):
-                    span, excluded = self._first_accepted(
-                        prepared, rules.weak, rules, uncertain, excluded
-                    )
+                    span = self._first_accepted(prepared, rules.weak, rules, uncertain)
                     if span is not None:
                         uncertain.add(rules.code)
         return strong, mentioned, fallback
@@ -952,7 +1033,6 @@ class Classifier:
 
     def _match_steps(self, prepared: _Text, problem_spans: list[_Span]) -> dict[str, _Span]:
         """Find the steps the comment names: patterns anywhere, mentions next to a problem."""
-        text = prepared.norm.text
         cuts = prepared.sentence_cuts
         matches = prepared.matches
         problem_sentences = {_segment(start, cuts) for start, _ in problem_spans}
@@ -960,7 +1040,7 @@ class Classifier:
         step_of = self._step_of
         touched = sorted({step_of[i] for i in matches if i in step_of})
         for rules in map(self._step_rules.__getitem__, touched):
-            excluded: list[_Span] | None = None
+            excluded = _exclusions(prepared, rules.exclude)
             for ids, needs_problem in ((rules.patterns, False), (rules.mentions, True)):
                 if rules.code in stated:
                     break
@@ -970,8 +1050,6 @@ class Classifier:
                     for span in matches[ident]:
                         if needs_problem and _segment(span[0], cuts) not in problem_sentences:
                             continue
-                        if excluded is None:
-                            excluded = _exclusions(rules.exclude, rules.exclude_cue, text)
                         if _overlaps(span, excluded) or self._rejected(prepared, span):
                             continue
                         if self._completed(prepared, span):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
-from netno.classify import Classifier, Coding, Evidence
+from netno.classify import Classifier, Coding, Evidence, _Gate
 from netno.codebook import default_codebook, parse_codebook
 from netno.normalize import normalize
 
@@ -576,3 +578,26 @@ def test_gate_active_keeps_every_matching_pattern(classifier: Classifier) -> Non
         for ident, pattern in enumerate(gate.patterns):
             if pattern.search(text):
                 assert ident in active, (pattern.pattern, text)
+
+
+def test_gate_conditions_of_words_agree_per_word() -> None:
+    gate = _Gate()
+    gate.add(tuple(
+        re.compile(pattern)
+        for pattern in (r"\blemot\b", r"\bbayar\w*", r"\btidak bisa\b", r"\bkode (?:otp|billing)")
+        + (r"\b\U0010ffff\w*", r"\bz\U0010ffff", r"\b(?:ada|akun) ")
+    ))
+    words = [
+        "lemot", "lemotnya", "lemo", "bayar", "pembayaran", "tidak", "tidakk", "kode",
+        "", "ada", "adalah", "akun", "z\U0010ffff", "z\U0010ffffx", "\U0010ffff", "zz", "é",
+    ]
+    index = {word: number for number, word in enumerate(words)}
+    sizes, conditions = gate._conditions_of_words(words, index)
+    offsets = [0, *sizes.cumsum().tolist()]
+    for number, word in enumerate(words):
+        found = set(conditions[offsets[number] : offsets[number + 1]].tolist())
+        assert found == set(gate._conditions_of(word)), word
+    # The prefix keys reach longer words and stop at shorter ones.
+    assert sizes[index["lemotnya"]] > 0
+    assert sizes[index["lemo"]] == 0
+    assert sizes[index["z\U0010ffffx"]] > 0
