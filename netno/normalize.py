@@ -143,38 +143,72 @@ def normalize_word(word: str) -> str:
     The result may hold several words ("otpnya" gives "otp") or be the word unchanged
     when nothing applies.
     """
-    slang, vocabulary = _lexicon()
     # A superscript two marks reduplication as "2" does ("abal²" = "abal-abal").
     lowered = word.lower().replace("’", "'").rstrip("²³")
     if not lowered:
         return ""
-    if lowered in slang:
-        return slang[lowered]
-    if lowered in vocabulary:
-        return lowered
+    return _standard_forms([lowered])[0]
+
+
+def _standard_forms(words: list[str]) -> list[str]:
+    """Return ``normalize_word`` of each word, for words already lower-cased and stripped.
+
+    Words are looked up in order of cost: as written, with elongation collapsed, with
+    doubled letters made single, without a clitic. Each regex step runs once over all
+    words still unresolved, which costs far less than a call per word.
+    """
+    slang, vocabulary = _lexicon()
+    forms: list[str | None] = [slang.get(word) for word in words]
+    unresolved: list[int] = []
+    for index, (word, form) in enumerate(zip(words, forms, strict=True)):
+        if form is None:
+            if word in vocabulary:
+                forms[index] = word
+            else:
+                unresolved.append(index)
 
     # "lemottt" -> "lemot": three or more equal letters never occur in standard spelling.
-    collapsed = _ELONGATION_RE.sub(r"\1", lowered)
-    if collapsed in slang:
-        return slang[collapsed]
-    if collapsed in vocabulary:
-        return collapsed
+    collapsed = _substitute_each(_ELONGATION_RE, [words[index] for index in unresolved])
+    remaining: list[tuple[int, str]] = []
+    for index, word in zip(unresolved, collapsed, strict=True):
+        if word in slang:
+            forms[index] = slang[word]
+        elif word in vocabulary:
+            forms[index] = word
+        else:
+            remaining.append((index, word))
 
-    # "lemott" -> "lemot", only when the doubled form is unknown and the single one is known.
-    single = _DOUBLE_RE.sub(r"\1", collapsed)
-    if single != collapsed and (single in vocabulary or single in slang):
-        return slang.get(single, single)
+    singles = _substitute_each(_DOUBLE_RE, [word for _, word in remaining])
+    for (index, word), single in zip(remaining, singles, strict=True):
+        # "lemott" -> "lemot", only when the doubled form is unknown and the single one is known.
+        if single != word and (single in vocabulary or single in slang):
+            forms[index] = slang.get(single, single)
+        else:
+            forms[index] = _without_clitic(word, slang, vocabulary)
+    return forms  # type: ignore[return-value]
 
-    # "aplikasinya" -> "aplikasi", "membayarpun" -> "membayar": a clitic is dropped
-    # only from a known base word.
+
+def _substitute_each(pattern: re.Pattern[str], words: list[str]) -> list[str]:
+    """Replace each match of ``pattern`` in each word by its first group.
+
+    The words are joined by line breaks for one regex call. Neither pattern used here
+    matches a line break, so no match crosses from one word into the next.
+    """
+    if any("\n" in word for word in words):
+        return [pattern.sub(r"\1", word) for word in words]
+    return pattern.sub(r"\1", "\n".join(words)).split("\n") if words else []
+
+
+def _without_clitic(word: str, slang: dict[str, str], vocabulary: frozenset[str]) -> str:
+    """Drop a clitic from a known base word ("aplikasinya" -> "aplikasi"), else keep ``word``."""
     for suffix in ("nya", "ny", "pun", "lah"):
-        if collapsed.endswith(suffix) and len(collapsed) - len(suffix) >= 3:
-            base = collapsed[: -len(suffix)]
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
             if base in slang:
                 return slang[base]
             if base in vocabulary:
                 return base
-    return collapsed
+    return word
 
 
 # Chunks of word characters or single other characters; each chunk is split and
@@ -385,7 +419,12 @@ class _ChunkBatch:
             if chunk == _SEPARATOR:
                 continue
             position = 0
-            pieces = _chunk_pieces(chunk)
+            if chunk.isalpha():
+                # A word chunk is one token, or none when its standard form is empty.
+                text = self.normalized[chunk]
+                pieces: tuple[_Piece, ...] = ((text, 0, len(chunk), "word"),) if text else ()
+            else:
+                pieces = _chunk_pieces(chunk)
             counts[index] = len(pieces)
             for text, begin, end, _kind in pieces:
                 relative.append((position, begin, end))
@@ -516,10 +555,14 @@ def match_texts(texts: list[str]) -> list[MatchText]:
         if linked:
             joined = _SEPARATOR.join([texts[index] for index in plain_indices])
         chunks = _COVER_RE.findall(joined)
-        normalized = {
-            chunk: " ".join([piece[0] for piece in _chunk_pieces(chunk)])
-            for chunk in set(chunks)
-        }
+        distinct = set(chunks)
+        # Chunks of letters only (most of them) are single words, normalised together.
+        words = [chunk for chunk in distinct if chunk.isalpha()]
+        forms = _standard_forms([word.lower() for word in words])
+        normalized = dict(zip(words, forms, strict=True))
+        for chunk in distinct:
+            if chunk not in normalized:
+                normalized[chunk] = " ".join([piece[0] for piece in _chunk_pieces(chunk)])
         normalized[_SEPARATOR] = _SEPARATOR
         batch = _ChunkBatch(chunks, normalized)
         # White space and chunks without tokens map to "" and are dropped, as in

@@ -9,6 +9,7 @@ import pytest
 from netno.normalize import (
     MatchText,
     Token,
+    _standard_forms,
     indices_matching,
     match_texts,
     normalize,
@@ -228,6 +229,14 @@ def test_indices_matching_finds_texts() -> None:
     # A match at the very start or end of a text belongs to that text.
     assert indices_matching(re.compile("x"), ["xa", "bb", "ax"], separator="\n") == {0, 2}
     assert indices_matching(pattern, []) == set()
+
+
+def test_standard_forms_keep_word_order() -> None:
+    words = ["lemottt", "gk", "aplikasinya", "lemott", "qwrtyy", "bgtttt"]
+    expected = ["lemot", "tidak", "aplikasi", "lemot", "qwrtyy", "banget"]
+    assert _standard_forms(words) == expected
+    # A line break inside a word sends every word through its own regex call.
+    assert _standard_forms([*words, "bayarrr\nnya"]) == [*expected, "bayar\nnya"]
 
 
 @pytest.mark.parametrize("spoken", ["kalo", "klo", "KALO"])
