@@ -31,7 +31,13 @@ import numpy as np
 import pandas as pd
 
 from netno.codebook import Codebook, default_codebook
-from netno.normalize import MatchText, indices_matching, match_texts, original_spans
+from netno.normalize import (
+    MatchText,
+    Tokens,
+    batch_tokens,
+    match_texts,
+    original_spans,
+)
 
 __all__ = ["Evidence", "Coding", "Classifier"]
 
@@ -416,53 +422,60 @@ class _Gate:
                 found[ident] = spans
         return found
 
-    def scan(self, texts: list[str]) -> list[dict[int, list[_Span]]]:
+    def scan(
+        self, texts: list[str], tokens: tuple[list[int], Tokens] | None = None
+    ) -> list[dict[int, list[_Span]]]:
         """Return ``[self.matches(text) for text in texts]``, computed for all texts at once.
 
         The gate runs on arrays of all tokens. A pattern with a start condition is then
         tried with ``Pattern.match`` only at the tokens that meet it, which gives the
         spans ``finditer`` gives because no match can start elsewhere.
+
+        Args:
+            texts: the normalised texts.
+            tokens: the tokens of some of the texts, already split (``batch_tokens``),
+                and their indices in ``texts``; the other texts are split here.
         """
-        found: list[dict[int, list[_Span]]] = [{} for _ in texts]
         if len(texts) < _MIN_BATCH:
             return [self.matches(text) for text in texts]
-        # Neither pattern matches a space, so the texts can be searched joined by one.
-        joined = " ".join(texts)
-        single = indices_matching(_INNER_WORD_START_RE, texts, separator=" ", joined=joined)
-        single |= indices_matching(_OTHER_SPACE_RE, texts, separator=" ", joined=joined)
-        batch: list[int] = []
-        for index, text in enumerate(texts):
-            if index in single:
-                found[index] = self.matches(text)
-            else:
-                batch.append(index)
-        if batch:
-            self._scan_batch([texts[index] for index in batch], [found[i] for i in batch])
+        found: list[dict[int, list[_Span]]] = [{} for _ in texts]
+        if tokens is None:
+            indices = list(range(len(texts)))
+            split = _split_tokens(texts)
+        else:
+            indices, split = tokens
+        # Texts where a match can start inside a token, or whose tokens contain white
+        # space other than spaces, get ``matches``. Neither pattern matches a space,
+        # so each of their matches lies inside one token.
+        odd_words = [
+            number
+            for number, word in enumerate(split.words)
+            if _INNER_WORD_START_RE.search(word) or _OTHER_SPACE_RE.search(word)
+        ]
+        odd_texts = split.text_of_token[np.isin(split.word_of_token, odd_words)]
+        single = {indices[number] for number in np.unique(odd_texts).tolist()}
+        single.update(set(range(len(texts))).difference(indices))
+        self._scan_batch([texts[index] for index in indices], [found[i] for i in indices], split)
+        for index in single:
+            found[index] = self.matches(texts[index])
         return found
 
-    def _scan_batch(self, texts: list[str], found: list[dict[int, list[_Span]]]) -> None:
-        """Fill ``found`` with the matches of ``texts``: no inner word starts, only spaces."""
+    def _scan_batch(
+        self, texts: list[str], found: list[dict[int, list[_Span]]], tokens: Tokens
+    ) -> None:
+        """Fill ``found`` with the matches of ``texts``.
+
+        The result is exact for texts without inner word starts and without white space
+        other than spaces; ``scan`` codes the other texts with ``matches``.
+        """
         count = len(texts)
-        tokens = [text.split(" ") if text else [] for text in texts]
-        token_counts = np.fromiter(map(len, tokens), np.int64, count)
-        flat = list(chain.from_iterable(tokens))
-        lengths = np.fromiter(map(len, flat), np.int64, len(flat))
-        text_of_token = np.repeat(np.arange(count), token_counts)
-        ends = np.cumsum(lengths + 1)
-        starts = ends - lengths - 1
-        first_token = np.cumsum(token_counts) - token_counts
-        has_tokens = token_counts > 0
-        text_starts = np.zeros(count, np.int64)
-        text_starts[has_tokens] = starts[first_token[has_tokens]]
-        positions = starts - np.repeat(text_starts, token_counts)
+        words, word_of_token, text_of_token, positions, _ = tokens
 
         # Condition ids met by each token, as (token, condition) pairs.
-        words = list(dict.fromkeys(flat))
         word_index = {word: index for index, word in enumerate(words)}
-        word_of_token = np.fromiter(map(word_index.__getitem__, flat), np.int64, len(flat))
         sizes, conditions = self._conditions_of_words(words, word_index)
         pair_token, pair_condition = _expand_sized(
-            word_of_token, sizes, conditions, np.arange(len(flat), dtype=np.int64)
+            word_of_token, sizes, conditions, np.arange(len(word_of_token), dtype=np.int64)
         )
         met = np.zeros((count, max(len(self._conditions), 1)), dtype=bool)
         met[text_of_token[pair_token], pair_condition] = True
@@ -522,6 +535,27 @@ class _Gate:
                 else:
                     continue  # inside the previous match, where ``finditer`` never looks
                 previous_text, previous_end = index, end
+
+
+def _split_tokens(texts: list[str]) -> Tokens:
+    """Split each text at spaces into ``Tokens``, numbering the texts in order."""
+    count = len(texts)
+    tokens = [text.split(" ") if text else [] for text in texts]
+    token_counts = np.fromiter(map(len, tokens), np.int64, count)
+    flat = list(chain.from_iterable(tokens))
+    lengths = np.fromiter(map(len, flat), np.int64, len(flat))
+    text_of_token = np.repeat(np.arange(count), token_counts)
+    ends = np.cumsum(lengths + 1)
+    starts = ends - lengths - 1
+    first_token = np.cumsum(token_counts) - token_counts
+    has_tokens = token_counts > 0
+    text_starts = np.zeros(count, np.int64)
+    text_starts[has_tokens] = starts[first_token[has_tokens]]
+    positions = starts - np.repeat(text_starts, token_counts)
+    words = list(dict.fromkeys(flat))
+    word_index = {word: index for index, word in enumerate(words)}
+    word_of_token = np.fromiter(map(word_index.__getitem__, flat), np.int64, len(flat))
+    return Tokens(words, word_of_token, text_of_token, positions, count)
 
 
 def _expand(
@@ -735,7 +769,7 @@ class Classifier:
             index for index, text in enumerate(texts) if isinstance(text, str) and text.strip()
         ]
         norms = match_texts([texts[index] for index in indices])
-        found = self._gate.scan([norm.text for norm in norms])
+        found = self._gate.scan([norm.text for norm in norms], batch_tokens(norms))
         coded: list[tuple[int, MatchText, _Codes, list[tuple[str, str, _Span]]]] = []
         for index, norm, matches in zip(indices, norms, found, strict=True):
             # Without a single match every rule comes out empty, as in ``_UNCODED``.

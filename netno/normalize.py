@@ -23,6 +23,8 @@ __all__ = [
     "MatchText",
     "match_texts",
     "original_spans",
+    "Tokens",
+    "batch_tokens",
 ]
 
 # Order matters: URLs, e-mail addresses and @mentions are matched first so that
@@ -374,6 +376,20 @@ class MatchText:
         return result
 
 
+class Tokens(NamedTuple):
+    """The tokens of several normalised texts, split at spaces, as arrays.
+
+    Token ``i`` is ``words[word_of_token[i]]``; it belongs to text ``text_of_token[i]``
+    and starts at ``positions[i]`` of that text. Tokens are in text order.
+    """
+
+    words: list[str]
+    word_of_token: np.ndarray
+    text_of_token: np.ndarray
+    positions: np.ndarray
+    text_count: int
+
+
 class _ChunkBatch:
     """The chunks of texts normalised together, with offsets to map spans back to each text.
 
@@ -383,11 +399,14 @@ class _ChunkBatch:
     batch, so that all texts share one pass over the chunks and one search per span.
     """
 
-    __slots__ = ("chunks", "normalized", "_token_starts", "_token_origins", "_text_bases")
+    __slots__ = (
+        "chunks", "normalized", "_kinds", "_token_starts", "_token_origins", "_text_bases"
+    )
 
     def __init__(self, chunks: list[str], normalized: dict[str, str]) -> None:
         self.chunks = chunks
         self.normalized = normalized
+        self._kinds: np.ndarray | None = None  # each chunk's index in ``normalized``
         # Filled by ``_prepare``. Per token of the joined texts: its start in the joined
         # normalised text, and its start and end in the joined original. Per text: the
         # offsets of its first chunk in both.
@@ -395,11 +414,54 @@ class _ChunkBatch:
         self._token_origins = np.empty((0, 2), np.int64)
         self._text_bases = np.empty((0, 2), np.int64)
 
+    def kinds(self) -> np.ndarray:
+        """Return the index in ``normalized`` of each chunk, computed on the first call."""
+        if self._kinds is None:
+            number = {chunk: index for index, chunk in enumerate(self.normalized)}
+            chunks = self.chunks
+            self._kinds = np.fromiter(map(number.__getitem__, chunks), np.int64, len(chunks))
+        return self._kinds
+
+    def tokens(self) -> Tokens:
+        """Split the normalised texts of the batch at spaces, as ``str.split(" ")`` would."""
+        distinct = list(self.normalized)
+        kinds = self.kinds()
+        # The tokens of each distinct chunk, as indices into ``words``. A normalised
+        # text is its chunks' texts joined by single spaces, so splitting each chunk
+        # apart gives the tokens of the whole text.
+        words: dict[str, int] = {}
+        counts = np.zeros(len(distinct), np.int64)
+        word_ids: list[int] = []
+        for index, text in enumerate(self.normalized.values()):
+            if text and text != _SEPARATOR:
+                parts = text.split(" ")
+                counts[index] = len(parts)
+                word_ids.extend([words.setdefault(part, len(words)) for part in parts])
+        flat_ids = np.array(word_ids, np.int64)
+        firsts = np.cumsum(counts) - counts
+
+        per_chunk = counts[kinds]
+        chunk_of_token = np.repeat(np.arange(len(kinds)), per_chunk)
+        chunk_firsts = np.cumsum(per_chunk) - per_chunk
+        within = np.arange(len(chunk_of_token)) - np.repeat(chunk_firsts, per_chunk)
+        word_of_token = flat_ids[firsts[kinds[chunk_of_token]] + within]
+
+        # Texts are numbered by the separators before them.
+        separator = distinct.index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
+        text_of_token = np.cumsum(kinds == separator)[chunk_of_token]
+        word_list = list(words)
+        steps = np.fromiter(map(len, word_list), np.int64, len(word_list))[word_of_token] + 1
+        starts = np.cumsum(steps) - steps
+        text_count = int(np.count_nonzero(kinds == separator)) + 1 if len(kinds) else 0
+        first_token = np.searchsorted(text_of_token, np.arange(text_count))
+        first_token = np.minimum(first_token, max(len(starts) - 1, 0))
+        positions = starts - starts[first_token][text_of_token] if len(starts) else starts
+        return Tokens(word_list, word_of_token, text_of_token, positions, text_count)
+
     def _prepare(self) -> None:
         chunks = self.chunks
         distinct = list(self.normalized)
-        number = {chunk: index for index, chunk in enumerate(distinct)}
-        kinds = np.fromiter(map(number.__getitem__, chunks), np.int64, len(chunks))
+        kinds = self.kinds()
         # Offsets in the joined original, and in the joined normalised text, where
         # each non-empty normalised chunk is followed by one space.
         lengths = np.fromiter(map(len, distinct), np.int64, len(distinct))
@@ -442,7 +504,8 @@ class _ChunkBatch:
         origins = original_offsets[chunk_of_token]
         self._token_origins = np.stack((origins + rows[:, 1], origins + rows[:, 2]), axis=1)
 
-        separators = np.flatnonzero(kinds == number.get(_SEPARATOR, -1))
+        separator = distinct.index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
+        separators = np.flatnonzero(kinds == separator)
         text_firsts = np.concatenate(([0], separators + 1))
         text_firsts = np.minimum(text_firsts, max(len(chunks) - 1, 0))
         if len(chunks):
@@ -616,3 +679,26 @@ def original_spans(
             results[index] = pairs[position : position + count]
             position += count
     return results
+
+
+def batch_tokens(texts: list[MatchText]) -> tuple[list[int], Tokens] | None:
+    """Return the tokens of the texts that ``match_texts`` normalised together.
+
+    Args:
+        texts: the result of one ``match_texts`` call, in its order.
+
+    Returns:
+        The indices in ``texts`` of the texts normalised together, and their tokens,
+        where text ``k`` of ``Tokens`` is ``texts[indices[k]]``. None when no two
+        texts share a batch, or when they come from several calls.
+    """
+    batches = {id(text._batch): text._batch for text in texts if text._batch is not None}
+    if len(batches) != 1:
+        return None
+    batch = next(iter(batches.values()))
+    assert batch is not None
+    indices = [index for index, text in enumerate(texts) if text._batch is batch]
+    tokens = batch.tokens()
+    if tokens.text_count != len(indices):
+        return None  # some texts of the batch are missing from ``texts``
+    return indices, tokens

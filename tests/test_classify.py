@@ -9,7 +9,7 @@ import pytest
 
 from netno.classify import Classifier, Coding, Evidence, _Gate
 from netno.codebook import default_codebook, parse_codebook
-from netno.normalize import normalize
+from netno.normalize import batch_tokens, match_texts, normalize
 
 
 @pytest.fixture(scope="module")
@@ -567,6 +567,16 @@ def test_gate_scan_equals_finditer(classifier: Classifier) -> None:
             if spans:
                 expected[ident] = spans
         assert found == expected, text
+
+
+def test_gate_scan_with_batch_tokens(classifier: Classifier) -> None:
+    gate = classifier._gate
+    norms = match_texts(_batch_phrasings() + list(BATCH_EDGE_CASES))
+    texts = [norm.text for norm in norms]
+    tokens = batch_tokens(norms)
+
+    assert tokens is not None
+    assert gate.scan(texts, tokens) == gate.scan(texts)
 
 
 def test_gate_active_keeps_every_matching_pattern(classifier: Classifier) -> None:

@@ -10,6 +10,7 @@ from netno.normalize import (
     MatchText,
     Token,
     _standard_forms,
+    batch_tokens,
     indices_matching,
     match_texts,
     normalize,
@@ -237,6 +238,47 @@ def test_standard_forms_keep_word_order() -> None:
     assert _standard_forms(words) == expected
     # A line break inside a word sends every word through its own regex call.
     assert _standard_forms([*words, "bayarrr\nnya"]) == [*expected, "bayar\nnya"]
+
+
+def test_batch_tokens_split_like_str_split() -> None:
+    texts = [
+        "Aplikasi lemottt bgt, otp nya GK masuk2",
+        "",
+        "😡😡",
+        "gpp kok,\n\tcuma   lemot!!",
+        "cek https://contoh.go.id @admin eror terus",
+        "Langkah ke-7 stuck",
+    ]
+    norms = match_texts(texts)
+    found = batch_tokens(norms)
+    assert found is not None
+    indices, tokens = found
+    assert indices == [0, 1, 2, 3, 5]  # the text with a link is normalised on its own
+    for number, index in enumerate(indices):
+        text = norms[index].text
+        expected = []
+        position = 0
+        for word in text.split(" ") if text else []:
+            expected.append((word, position))
+            position += len(word) + 1
+        mine = [
+            (tokens.words[word], position)
+            for word, position, owner in zip(
+                tokens.word_of_token.tolist(),
+                tokens.positions.tolist(),
+                tokens.text_of_token.tolist(),
+                strict=True,
+            )
+            if owner == number
+        ]
+        assert mine == expected
+
+
+def test_batch_tokens_need_one_whole_batch() -> None:
+    first = match_texts(["satu dua", "tiga"])
+    second = match_texts(["empat lima"])
+    assert batch_tokens(first + second) is None
+    assert batch_tokens(first[:1]) is None
 
 
 @pytest.mark.parametrize("spoken", ["kalo", "klo", "KALO"])
