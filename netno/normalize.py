@@ -376,6 +376,25 @@ class MatchText:
         return result
 
 
+def _expand_chunks(kinds: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Number the tokens of a chunk sequence from per-chunk token lists.
+
+    Distinct chunk ``k`` has ``counts[k]`` tokens, listed one after another in a flat
+    table, distinct chunk after distinct chunk. ``kinds`` gives the distinct chunk of
+    each chunk in sequence.
+
+    Returns:
+        For each token of the sequence, in order: its chunk's position in the sequence
+        and its row in the flat table.
+    """
+    firsts = np.cumsum(counts) - counts
+    per_chunk = counts[kinds]
+    chunk_of_token = np.repeat(np.arange(len(kinds)), per_chunk)
+    chunk_firsts = np.cumsum(per_chunk) - per_chunk
+    within = np.arange(len(chunk_of_token)) - np.repeat(chunk_firsts, per_chunk)
+    return chunk_of_token, firsts[kinds[chunk_of_token]] + within
+
+
 class Tokens(NamedTuple):
     """The tokens of several normalised texts, split at spaces, as arrays.
 
@@ -437,14 +456,8 @@ class _ChunkBatch:
                 parts = text.split(" ")
                 counts[index] = len(parts)
                 word_ids.extend([words.setdefault(part, len(words)) for part in parts])
-        flat_ids = np.array(word_ids, np.int64)
-        firsts = np.cumsum(counts) - counts
-
-        per_chunk = counts[kinds]
-        chunk_of_token = np.repeat(np.arange(len(kinds)), per_chunk)
-        chunk_firsts = np.cumsum(per_chunk) - per_chunk
-        within = np.arange(len(chunk_of_token)) - np.repeat(chunk_firsts, per_chunk)
-        word_of_token = flat_ids[firsts[kinds[chunk_of_token]] + within]
+        chunk_of_token, entry = _expand_chunks(kinds, counts)
+        word_of_token = np.array(word_ids, np.int64)[entry]
 
         # Texts are numbered by the separators before them.
         separator = distinct.index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
@@ -491,15 +504,9 @@ class _ChunkBatch:
             for text, begin, end, _kind in pieces:
                 relative.append((position, begin, end))
                 position += len(text) + 1
-        table = np.array(relative, np.int64).reshape(-1, 3)
-        firsts = np.cumsum(counts) - counts
-
         # One row per token of the joined texts, in text order.
-        per_chunk = counts[kinds]
-        chunk_of_token = np.repeat(np.arange(len(chunks)), per_chunk)
-        chunk_firsts = np.cumsum(per_chunk) - per_chunk
-        within = np.arange(len(chunk_of_token)) - np.repeat(chunk_firsts, per_chunk)
-        rows = table[firsts[kinds[chunk_of_token]] + within]
+        chunk_of_token, entry = _expand_chunks(kinds, counts)
+        rows = np.array(relative, np.int64).reshape(-1, 3)[entry]
         self._token_starts = normal_offsets[chunk_of_token] + rows[:, 0]
         origins = original_offsets[chunk_of_token]
         self._token_origins = np.stack((origins + rows[:, 1], origins + rows[:, 2]), axis=1)
