@@ -1143,21 +1143,21 @@ class _Builder:
 
     def add(self, row_number: int, values: dict[str, object]) -> None:
         """Add one source row, given the raw cell of each role ("text", "date", ...)."""
-        self.add_rows([row_number], {role: [value] for role, value in values.items()})
+        self.add_rows([row_number], {
+            role: _RoleCells([value], [_cell_text(value)]) for role, value in values.items()
+        })
 
-    def add_rows(self, row_numbers: list[int], values: dict[str, list[object]]) -> None:
-        """Add source rows, given the raw cells of each role, one cell per row.
+    def add_rows(self, row_numbers: list[int], cells: dict[str, _RoleCells]) -> None:
+        """Add source rows, given the cells of each role, one cell per row.
 
         Working column by column keeps the per-row cost of large tables low. The result
         is the same as adding the rows one at a time.
         """
         count = len(row_numbers)
         self.rows_read += count
+        empty = _RoleCells([None] * count, [None] * count)
 
-        def column(role: str) -> list[object]:
-            return values[role] if role in values else [None] * count
-
-        texts = _comment_texts(_cell_texts(column("text")))
+        texts = _comment_texts(cells.get("text", empty).texts)
         kept: list[int] = []  # indices of the rows with text
         for index, text in enumerate(texts):
             if text is None:
@@ -1178,20 +1178,20 @@ class _Builder:
             return cells if len(kept) == count else [cells[index] for index in kept]
 
         # Rows without text are skipped before their date is read, so they add no bad date.
-        raw_dates = kept_cells(column("date"))
-        instants = _parse_instants(raw_dates)
+        dates = cells.get("date", empty)
+        instants = _parse_instants(kept_cells(dates.values))
         self.bad_dates += sum(
-            1 for instant, raw in zip(instants, raw_dates, strict=True)
-            if instant is None and _cell_text(raw) is not None
+            1 for instant, text in zip(instants, kept_cells(dates.texts), strict=True)
+            if instant is None and text is not None
         )
         out = self.columns
-        out["source_id"].extend(_cell_texts(kept_cells(column("id"))))
-        out["parent_id"].extend(_cell_texts(kept_cells(column("parent"))))
-        out["author"].extend(_cell_texts(kept_cells(column("author"))))
+        out["source_id"].extend(kept_cells(cells.get("id", empty).texts))
+        out["parent_id"].extend(kept_cells(cells.get("parent", empty).texts))
+        out["author"].extend(kept_cells(cells.get("author", empty).texts))
         out["text"].extend(kept_cells(texts))
         out["created_at"].extend(instants)
-        out["likes"].extend(_to_ints(kept_cells(column("likes"))))
-        out["rating"].extend(_to_ints(kept_cells(column("rating"))))
+        out["likes"].extend(_to_ints(kept_cells(cells.get("likes", empty).values)))
+        out["rating"].extend(_to_ints(kept_cells(cells.get("rating", empty).values)))
         out["platform"].extend([self.platform] * len(kept))
         out["row_number"].extend(kept_cells(row_numbers))
 
@@ -1222,20 +1222,29 @@ def _first_value(row: dict[str, object], names: list[str]) -> object:
     return None
 
 
-def _first_values(columns: list[list[object]], count: int) -> list[object]:
+@dataclass(frozen=True)
+class _RoleCells:
+    """The source cells of one role, one per row, with their ``_cell_text``."""
+
+    values: list[object]
+    texts: list[str | None]
+
+
+def _first_values(columns: list[list[object]], count: int) -> _RoleCells:
     """Apply ``_first_value`` to ``count`` rows of whole columns: the first non-empty cell."""
     if not columns:
-        return [None] * count
+        return _RoleCells([None] * count, [None] * count)
+    texts = _cell_texts(columns[0])
     first = [
         cell if text is not None else None
-        for cell, text in zip(columns[0], _cell_texts(columns[0]), strict=True)
+        for cell, text in zip(columns[0], texts, strict=True)
     ]
     for column in columns[1:]:
         for position, text in enumerate(_cell_texts(column)):
-            # A cell with text is never None, so None means no column had text yet.
-            if first[position] is None and text is not None:
+            if texts[position] is None and text is not None:
                 first[position] = column[position]
-    return first
+                texts[position] = text
+    return _RoleCells(first, texts)
 
 
 def _row_values(row: dict[str, object], roles: dict[str, list[str]]) -> dict[str, object]:
@@ -1244,7 +1253,7 @@ def _row_values(row: dict[str, object], roles: dict[str, list[str]]) -> dict[str
 
 def _role_values(
     roles: dict[str, list[str]], cells: dict[str, list[object]], count: int
-) -> dict[str, list[object]]:
+) -> dict[str, _RoleCells]:
     """Apply ``_row_values`` to ``count`` rows at once, given the cells of each column."""
     return {
         role: _first_values([cells[name] for name in names], count)
@@ -1361,7 +1370,10 @@ def preview(
 
 
 def _fit(values: list[object], width: int) -> list[object]:
-    if len(values) >= width:
+    """Cut or pad a row to ``width`` cells; a row that fits is returned itself, not copied."""
+    if len(values) == width:
+        return values
+    if len(values) > width:
         return values[:width]
     return values + [None] * (width - len(values))
 
