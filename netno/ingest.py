@@ -410,31 +410,35 @@ _PLAIN_TIMESTAMP_YEARS = (pd.Timestamp("2000-01-01"), pd.Timestamp("2100-01-01")
 _BULK_DATES_MIN = 200
 
 
-def _parse_instants(values: list[object]) -> list[datetime | None]:
-    """Apply ``_parse_instant`` to many cells, stripping strings first.
+def _parse_instants(values: list[object]) -> pd.Series:
+    """Apply ``_parse_instant`` to many cells, stripping strings first, into a UTC Series.
 
     Large lists take a fast path for the plain format (see ``_parse_plain_timestamps``).
     The cells it does not handle go through ``_parse_instant`` one by one.
     """
     cells = [value.strip() if isinstance(value, str) else value for value in values]
-    instants: list[datetime | None] = [None] * len(cells)
-    pending: Iterable[int] = range(len(cells))
-    if len(cells) >= _BULK_DATES_MIN:
-        pending = _parse_plain_timestamps(cells, instants)
-    for index in pending:
-        instants[index] = _parse_instant(cells[index])
+    if len(cells) < _BULK_DATES_MIN:
+        return _utc_series([_parse_instant(cell) for cell in cells])
+
+    instants, pending = _parse_plain_timestamps(cells)
+    if pending:
+        instants.iloc[pending] = _utc_series([_parse_instant(cells[i]) for i in pending]).array
     return instants
 
 
-def _parse_plain_timestamps(cells: list[object], instants: list[datetime | None]) -> list[int]:
-    """Set ``instants`` for "2023-12-31 17:14:25" cells with one pandas call.
+def _utc_series(instants: list[datetime | None]) -> pd.Series:
+    return pd.to_datetime(pd.Series(instants, dtype=object), utc=True)
+
+
+def _parse_plain_timestamps(cells: list[object]) -> tuple[pd.Series, list[int]]:
+    """Parse the "2023-12-31 17:14:25" cells with one pandas call.
 
     A cell keeps the pandas result only when it is a naive time of the years 2000 to
     2099 that prints back as the same string, so pandas read it as ``_parse_instant``
     does. The time must also exist exactly once in Asia/Jakarta time.
 
     Returns:
-        The indices of all other cells, for ``_parse_instant``.
+        The UTC times, NaT for all other cells, and the indices of those cells.
     """
     # Other lengths cannot match the format, and "" keeps the numpy array below small.
     strings = [cell if type(cell) is str and len(cell) == 19 else "" for cell in cells]
@@ -447,11 +451,7 @@ def _parse_plain_timestamps(cells: list[object], instants: list[datetime | None]
     in_years = ((naive >= first) & (naive < end)).to_numpy()
     utc = naive.dt.tz_localize(JAKARTA, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(UTC)
     parsed = same & in_years & utc.notna().to_numpy()
-
-    indices = np.flatnonzero(parsed).tolist()
-    for index, instant in zip(indices, pd.DatetimeIndex(utc[parsed]).to_pydatetime(), strict=True):
-        instants[index] = instant
-    return np.flatnonzero(~parsed).tolist()
+    return utc.where(parsed), np.flatnonzero(~parsed).tolist()
 
 
 _MOJIBAKE_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
@@ -1134,8 +1134,10 @@ class _Builder:
     platform: str
     filename: str
     columns: dict[str, list[object]] = field(
-        default_factory=lambda: {name: [] for name in COMMENT_COLUMNS}
+        default_factory=lambda: {name: [] for name in COMMENT_COLUMNS if name != "created_at"}
     )
+    # One datetime64 Series per batch, so no Python datetime is made for plain timestamps.
+    instants: list[pd.Series] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)
     rows_read: int = 0
@@ -1181,15 +1183,16 @@ class _Builder:
         dates = cells.get("date", empty)
         instants = _parse_instants(kept_cells(dates.values))
         self.bad_dates += sum(
-            1 for instant, text in zip(instants, kept_cells(dates.texts), strict=True)
-            if instant is None and text is not None
+            1 for missing, text in zip(instants.isna(), kept_cells(dates.texts), strict=True)
+            if missing and text is not None
         )
         out = self.columns
         out["source_id"].extend(kept_cells(cells.get("id", empty).texts))
         out["parent_id"].extend(kept_cells(cells.get("parent", empty).texts))
         out["author"].extend(kept_cells(cells.get("author", empty).texts))
         out["text"].extend(kept_cells(texts))
-        out["created_at"].extend(instants)
+        if len(instants):
+            self.instants.append(instants)
         out["likes"].extend(_to_ints(kept_cells(cells.get("likes", empty).values)))
         out["rating"].extend(_to_ints(kept_cells(cells.get("rating", empty).values)))
         out["platform"].extend([self.platform] * len(kept))
@@ -1202,8 +1205,8 @@ class _Builder:
             "parent_id": pd.Series(out["parent_id"], dtype=object),
             "author": pd.Series(out["author"], dtype=object),
             "text": pd.Series(out["text"], dtype=object),
-            "created_at": pd.Series(
-                pd.to_datetime(pd.Series(out["created_at"], dtype=object), utc=True)
+            "created_at": pd.concat(
+                self.instants or [_utc_series([])], ignore_index=True
             ).astype("datetime64[ns, UTC]"),
             "likes": pd.array(out["likes"], dtype="Int64"),
             "rating": pd.array(out["rating"], dtype="Int64"),
@@ -1370,7 +1373,7 @@ def preview(
 
 
 def _fit(values: list[object], width: int) -> list[object]:
-    """Cut or pad a row to ``width`` cells; a row that fits is returned itself, not copied."""
+    """Cut or pad a row to ``width`` cells. A row that fits is returned itself, not copied."""
     if len(values) == width:
         return values
     if len(values) > width:
