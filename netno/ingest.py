@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError as XMLParseError
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
@@ -304,6 +304,23 @@ def _to_int(value: object) -> int | None:
     return round(result)
 
 
+def _to_ints(values: list[object]) -> list[int | None]:
+    """Apply ``_to_int`` to many cells, parsing each distinct string once.
+
+    A rating or like column repeats few strings, such as "5" and "1".
+    """
+    parsed: dict[str, int | None] = {}
+    numbers: list[int | None] = []
+    for value in values:
+        if type(value) is str:
+            if value not in parsed:
+                parsed[value] = _to_int(value)
+            numbers.append(parsed[value])
+        else:
+            numbers.append(_to_int(value))
+    return numbers
+
+
 _ISO_RE = re.compile(
     r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
     r"(?:[T ]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:[.,](\d{1,9}))?)?)?"
@@ -385,6 +402,58 @@ def _parse_instant(value: object) -> datetime | None:
     return local.astimezone(UTC)
 
 
+# Exports (the Play Store scraper, spreadsheets) mostly write naive local times like this.
+_PLAIN_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+_PLAIN_TIMESTAMP_YEARS = (pd.Timestamp("2000-01-01"), pd.Timestamp("2100-01-01"))
+# A pandas call has a fixed cost of about 0.5 ms (an estimate), so below this many cells
+# parsing one by one is as fast.
+_BULK_DATES_MIN = 200
+
+
+def _parse_instants(values: list[object]) -> pd.Series:
+    """Apply ``_parse_instant`` to many cells, stripping strings first, into a UTC Series.
+
+    Large lists take a fast path for the plain format (see ``_parse_plain_timestamps``).
+    The cells it does not handle go through ``_parse_instant`` one by one.
+    """
+    cells = [value.strip() if isinstance(value, str) else value for value in values]
+    if len(cells) < _BULK_DATES_MIN:
+        return _utc_series([_parse_instant(cell) for cell in cells])
+
+    instants, pending = _parse_plain_timestamps(cells)
+    if pending:
+        instants.iloc[pending] = _utc_series([_parse_instant(cells[i]) for i in pending]).array
+    return instants
+
+
+def _utc_series(instants: list[datetime | None]) -> pd.Series:
+    return pd.to_datetime(pd.Series(instants, dtype=object), utc=True)
+
+
+def _parse_plain_timestamps(cells: list[object]) -> tuple[pd.Series, list[int]]:
+    """Parse the "2023-12-31 17:14:25" cells with one pandas call.
+
+    A cell keeps the pandas result only when it is a naive time of the years 2000 to
+    2099 that prints back as the same string, so pandas read it as ``_parse_instant``
+    does. The time must also exist exactly once in Asia/Jakarta time.
+
+    Returns:
+        The UTC times, NaT for all other cells, and the indices of those cells.
+    """
+    # Other lengths cannot match the format, and "" keeps the numpy array below small.
+    strings = [cell if type(cell) is str and len(cell) == 19 else "" for cell in cells]
+    naive = pd.to_datetime(
+        pd.Series(strings, dtype=object), format=_PLAIN_TIMESTAMP_FORMAT, errors="coerce"
+    )
+    printed = np.datetime_as_string(naive.to_numpy(), unit="s")
+    same = printed == np.char.replace(np.array(strings), " ", "T", count=1)
+    first, end = _PLAIN_TIMESTAMP_YEARS
+    in_years = ((naive >= first) & (naive < end)).to_numpy()
+    utc = naive.dt.tz_localize(JAKARTA, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(UTC)
+    parsed = same & in_years & utc.notna().to_numpy()
+    return utc.where(parsed), np.flatnonzero(~parsed).tolist()
+
+
 _MOJIBAKE_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
 
 
@@ -415,6 +484,16 @@ def _cell_text(value: object) -> str | None:
         text = str(value)
     text = _repair_mojibake(text.replace("\x00", "")).strip()
     return text or None
+
+
+def _cell_texts(values: Iterable[object]) -> list[str | None]:
+    """Apply ``_cell_text`` to many cells, with its ASCII fast path inlined."""
+    return [
+        (value.replace("\x00", "").strip() or None)
+        if type(value) is str and value.isascii()
+        else None if value is None else _cell_text(value)
+        for value in values
+    ]
 
 
 # --------------------------------------------------------------------------- errors
@@ -503,6 +582,11 @@ def _check_not_binary(data: bytes, filename: str, extension: str) -> None:
 
 # --------------------------------------------------------------------------- text decoding
 
+# The Unicode category Cc (control characters) is exactly U+0000-U+001F and U+007F-U+009F;
+# tab, line feed, form feed and carriage return are allowed in text files.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _decode(data: bytes, filename: str) -> str:
     """Decode CSV/JSON bytes: BOMs first, then UTF-8, then Windows-1252; reject binary."""
     if data.startswith(codecs.BOM_UTF8):
@@ -529,9 +613,7 @@ def _decode(data: bytes, filename: str) -> str:
                 except UnicodeDecodeError:
                     text = data.decode("latin-1")
     sample = text[:65536]
-    controls = sum(
-        1 for ch in sample if ch not in "\t\n\r\f" and unicodedata.category(ch) == "Cc"
-    )
+    controls = len(_CONTROL_RE.findall(sample))
     if "\x00" in sample or controls > max(2, len(sample) // 100):
         raise IngestError(
             f"File '{filename}' bukan file teks: isinya berisi data biner. Simpan ulang data "
@@ -634,8 +716,7 @@ def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None)
     def rows() -> Iterator[list[object]]:
         try:
             yield from sample[header_at + 1:]
-            for record in reader:
-                yield list(record)
+            yield from reader
         except csv.Error as error:
             raise IngestError(
                 f"File CSV '{filename}' rusak setelah baris {reader.line_num}: {error}. "
@@ -1033,6 +1114,19 @@ def _json_frame(
 
 # --------------------------------------------------------------------------- building
 
+def _comment_texts(texts: list[str | None]) -> list[str | None]:
+    """Normalise line breaks to "\\n" and remove invisible characters from cell texts."""
+    normalised: list[str | None] = []
+    for text in texts:
+        # Cell texts are stripped already, and invisible characters are not ASCII.
+        if text is None or (text.isascii() and "\r" not in text):
+            normalised.append(text)
+            continue
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        normalised.append(strip_invisible(text).strip() or None)
+    return normalised
+
+
 @dataclass
 class _Builder:
     """Accumulate comment rows column by column."""
@@ -1040,43 +1134,69 @@ class _Builder:
     platform: str
     filename: str
     columns: dict[str, list[object]] = field(
-        default_factory=lambda: {name: [] for name in COMMENT_COLUMNS}
+        default_factory=lambda: {name: [] for name in COMMENT_COLUMNS if name != "created_at"}
     )
+    # One datetime64 Series per batch, so no Python datetime is made for plain timestamps.
+    instants: list[pd.Series] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)
     rows_read: int = 0
     bad_dates: int = 0
 
     def add(self, row_number: int, values: dict[str, object]) -> None:
-        self.rows_read += 1
-        text = _cell_text(values.get("text"))
-        if text is not None:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-            text = strip_invisible(text).strip() or None
-        if text is None:
-            self.skipped.append(SkippedRow(row_number, "Teks komentar kosong; baris dilewati."))
-            return
-        if len(text) > MAX_TEXT_CHARS:
-            self.notes.append(RowNote(
-                row_number,
-                f"Teks komentar {_fmt_int(len(text))} karakter dipotong menjadi "
-                f"{_fmt_int(MAX_TEXT_CHARS)} karakter.",
-            ))
-            text = text[:MAX_TEXT_CHARS]
-        raw_date = values.get("date")
-        instant = _parse_instant(raw_date if not isinstance(raw_date, str) else raw_date.strip())
-        if instant is None and _cell_text(raw_date) is not None:
-            self.bad_dates += 1
+        """Add one source row, given the raw cell of each role ("text", "date", ...)."""
+        self.add_rows([row_number], {
+            role: _RoleCells([value], [_cell_text(value)]) for role, value in values.items()
+        })
+
+    def add_rows(self, row_numbers: list[int], cells: dict[str, _RoleCells]) -> None:
+        """Add source rows, given the cells of each role, one cell per row.
+
+        Working column by column keeps the per-row cost of large tables low. The result
+        is the same as adding the rows one at a time.
+        """
+        count = len(row_numbers)
+        self.rows_read += count
+        empty = _RoleCells([None] * count, [None] * count)
+
+        texts = _comment_texts(cells.get("text", empty).texts)
+        kept: list[int] = []  # indices of the rows with text
+        for index, text in enumerate(texts):
+            if text is None:
+                self.skipped.append(
+                    SkippedRow(row_numbers[index], "Teks komentar kosong; baris dilewati.")
+                )
+                continue
+            if len(text) > MAX_TEXT_CHARS:
+                self.notes.append(RowNote(
+                    row_numbers[index],
+                    f"Teks komentar {_fmt_int(len(text))} karakter dipotong menjadi "
+                    f"{_fmt_int(MAX_TEXT_CHARS)} karakter.",
+                ))
+                texts[index] = text[:MAX_TEXT_CHARS]
+            kept.append(index)
+
+        def kept_cells(cells: list[Any]) -> list[Any]:
+            return cells if len(kept) == count else [cells[index] for index in kept]
+
+        # Rows without text are skipped before their date is read, so they add no bad date.
+        dates = cells.get("date", empty)
+        instants = _parse_instants(kept_cells(dates.values))
+        self.bad_dates += sum(
+            1 for missing, text in zip(instants.isna(), kept_cells(dates.texts), strict=True)
+            if missing and text is not None
+        )
         out = self.columns
-        out["source_id"].append(_cell_text(values.get("id")))
-        out["parent_id"].append(_cell_text(values.get("parent")))
-        out["author"].append(_cell_text(values.get("author")))
-        out["text"].append(text)
-        out["created_at"].append(instant)
-        out["likes"].append(_to_int(values.get("likes")))
-        out["rating"].append(_to_int(values.get("rating")))
-        out["platform"].append(self.platform)
-        out["row_number"].append(row_number)
+        out["source_id"].extend(kept_cells(cells.get("id", empty).texts))
+        out["parent_id"].extend(kept_cells(cells.get("parent", empty).texts))
+        out["author"].extend(kept_cells(cells.get("author", empty).texts))
+        out["text"].extend(kept_cells(texts))
+        if len(instants):
+            self.instants.append(instants)
+        out["likes"].extend(_to_ints(kept_cells(cells.get("likes", empty).values)))
+        out["rating"].extend(_to_ints(kept_cells(cells.get("rating", empty).values)))
+        out["platform"].extend([self.platform] * len(kept))
+        out["row_number"].extend(kept_cells(row_numbers))
 
     def frame(self) -> pd.DataFrame:
         out = self.columns
@@ -1085,8 +1205,8 @@ class _Builder:
             "parent_id": pd.Series(out["parent_id"], dtype=object),
             "author": pd.Series(out["author"], dtype=object),
             "text": pd.Series(out["text"], dtype=object),
-            "created_at": pd.Series(
-                pd.to_datetime(pd.Series(out["created_at"], dtype=object), utc=True)
+            "created_at": pd.concat(
+                self.instants or [_utc_series([])], ignore_index=True
             ).astype("datetime64[ns, UTC]"),
             "likes": pd.array(out["likes"], dtype="Int64"),
             "rating": pd.array(out["rating"], dtype="Int64"),
@@ -1105,8 +1225,43 @@ def _first_value(row: dict[str, object], names: list[str]) -> object:
     return None
 
 
+@dataclass(frozen=True)
+class _RoleCells:
+    """The source cells of one role, one per row, with their ``_cell_text``."""
+
+    values: list[object]
+    texts: list[str | None]
+
+
+def _first_values(columns: list[list[object]], count: int) -> _RoleCells:
+    """Apply ``_first_value`` to ``count`` rows of whole columns: the first non-empty cell."""
+    if not columns:
+        return _RoleCells([None] * count, [None] * count)
+    texts = _cell_texts(columns[0])
+    first = [
+        cell if text is not None else None
+        for cell, text in zip(columns[0], texts, strict=True)
+    ]
+    for column in columns[1:]:
+        for position, text in enumerate(_cell_texts(column)):
+            if texts[position] is None and text is not None:
+                first[position] = column[position]
+                texts[position] = text
+    return _RoleCells(first, texts)
+
+
 def _row_values(row: dict[str, object], roles: dict[str, list[str]]) -> dict[str, object]:
     return {role: _first_value(row, names) for role, names in roles.items()}
+
+
+def _role_values(
+    roles: dict[str, list[str]], cells: dict[str, list[object]], count: int
+) -> dict[str, _RoleCells]:
+    """Apply ``_row_values`` to ``count`` rows at once, given the cells of each column."""
+    return {
+        role: _first_values([cells[name] for name in names], count)
+        for role, names in roles.items()
+    }
 
 
 _REPLY_PREFIX_RE = re.compile(r"^((?:replies/\d+/)+)")
@@ -1131,6 +1286,10 @@ def _reply_roles(
     }
 
 
+# Rows added at a time; progress is reported after each full batch, every 10,000 rows.
+_BATCH_ROWS = 10_000
+
+
 def _default_progress(done: int, total: int) -> None:
     return None
 
@@ -1150,7 +1309,14 @@ def _raise_header_only(filename: str, columns: list[str]) -> None:
 
 
 def _is_blank(values: list[object]) -> bool:
-    return all(_cell_text(v) is None for v in values)
+    for value in values:
+        # The ASCII fast path of ``_cell_text``, inlined: this runs for every row.
+        if type(value) is str and value.isascii():
+            if value.replace("\x00", "").strip():
+                return False
+        elif _cell_text(value) is not None:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- public API
@@ -1207,7 +1373,10 @@ def preview(
 
 
 def _fit(values: list[object], width: int) -> list[object]:
-    if len(values) >= width:
+    """Cut or pad a row to ``width`` cells. A row that fits is returned itself, not copied."""
+    if len(values) == width:
+        return values
+    if len(values) > width:
         return values[:width]
     return values + [None] * (width - len(values))
 
@@ -1296,10 +1465,13 @@ def _read_json(
     platform = _platform_for(mapping.shape, columns, _url_sample(frame))
     builder = _Builder(platform, filename)
     total = len(frame)
-    for number, row in enumerate(frame.to_dict("records"), start=1):
-        builder.add(number, _row_values(row, mapping.roles))
-        if number % 10_000 == 0:
-            report(number, total)
+    for start in range(0, total, _BATCH_ROWS):
+        batch = frame.iloc[start:start + _BATCH_ROWS]
+        cells = {name: batch[name].tolist() for names in mapping.roles.values() for name in names}
+        values = _role_values(mapping.roles, cells, len(batch))
+        builder.add_rows(list(range(start + 1, start + len(batch) + 1)), values)
+        if start + _BATCH_ROWS <= total:
+            report(start + _BATCH_ROWS, total)
     report(total, total)
     return _finish(builder, f"{container}:{mapping.shape}", mapping.guess)
 
@@ -1348,22 +1520,77 @@ def _read_table_rows(
     builder = _Builder(platform, filename)
     total = table.rows_estimate or len(head)
 
+    positions = {name: position for position, name in enumerate(table.columns)}
+    rows = _chain(head, table.rows)
     number = 0
     comments = 0
-    for values in _chain(head, table.rows):
-        number += 1
-        if _is_blank(values):
-            continue
-        row = dict(zip(table.columns, _fit(values, width), strict=True))
-        builder.add(number, _row_values(row, mapping.roles))
-        comments += 1
-        comments += _add_flat_replies(builder, number, row, mapping.roles, replies)
+    while True:
+        batch, read_error = _next_batch(rows, _BATCH_ROWS)
+        filled = [
+            (number + offset, _fit(values, width))
+            for offset, values in enumerate(batch, start=1)
+            if not _is_blank(values)
+        ]
+        number += len(batch)
+        if replies:
+            comments += _add_rows_with_replies(
+                builder, filled, table.columns, mapping.roles, replies
+            )
+        elif filled:
+            cells = {
+                name: [row[positions[name]] for _, row in filled]
+                for names in mapping.roles.values() for name in names
+            }
+            values = _role_values(mapping.roles, cells, len(filled))
+            builder.add_rows([number for number, _ in filled], values)
+            comments += len(filled)
         if max_rows is not None and comments > max_rows:
             raise _too_many_rows(filename, max_rows)
-        if number % 10_000 == 0:
+        if read_error is not None:
+            raise read_error
+        if len(batch) < _BATCH_ROWS:
+            break
+        # Progress is reported at every 10,000th row, unless that row is blank.
+        if filled and filled[-1][0] == number:
             report(number, max(total, number))
     report(number, number)
     return _finish(builder, f"{table.container}:{mapping.shape}", mapping.guess)
+
+
+
+
+def _next_batch(
+    rows: Iterator[list[object]], size: int
+) -> tuple[list[list[object]], IngestError | None]:
+    """Take up to ``size`` rows, returning an ``IngestError`` raised while reading them.
+
+    The caller adds the rows before the error and checks the row limit, then raises it.
+    """
+    batch: list[list[object]] = []
+    try:
+        for values in rows:
+            batch.append(values)
+            if len(batch) == size:
+                break
+    except IngestError as error:
+        return batch, error
+    return batch, None
+
+
+def _add_rows_with_replies(
+    builder: _Builder,
+    rows: list[tuple[int, list[object]]],
+    columns: list[str],
+    roles: dict[str, list[str]],
+    replies: list[tuple[str, dict[str, list[str]]]],
+) -> int:
+    """Add numbered table rows one by one, each followed by its flattened replies."""
+    comments = 0
+    for number, cells in rows:
+        row = dict(zip(columns, cells, strict=True))
+        builder.add(number, _row_values(row, roles))
+        comments += 1 + _add_flat_replies(builder, number, row, roles, replies)
+    return comments
 
 
 def _chain(head: list[list[object]], rest: Iterator[list[object]]) -> Iterator[list[object]]:
