@@ -370,7 +370,7 @@ def _parse_instant(value: object) -> datetime | None:
         return None
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=JAKARTA)
-        return aware.astimezone(UTC)
+        return _storable(aware)
     if isinstance(value, int | float):
         return _epoch_to_utc(float(value)) if value == value else None
     if not isinstance(value, str):
@@ -399,7 +399,22 @@ def _parse_instant(value: object) -> datetime | None:
         )
     except ValueError:
         return None
-    return local.astimezone(UTC)
+    return _storable(local)
+
+
+# pandas stores instants in nanoseconds, which reach only the years 1677 to 2262. An
+# instant outside is a broken cell ("0001-01-01"), counted as an unreadable date.
+_EARLIEST_INSTANT = datetime(1678, 1, 1, tzinfo=UTC)
+_LATEST_INSTANT = datetime(2262, 1, 1, tzinfo=UTC)
+
+
+def _storable(instant: datetime) -> datetime | None:
+    """Return the aware ``instant`` in UTC, or None when pandas cannot store it."""
+    try:
+        utc = instant.astimezone(UTC)
+    except OverflowError:  # the shift to UTC leaves the years 1 to 9999
+        return None
+    return utc if _EARLIEST_INSTANT <= utc < _LATEST_INSTANT else None
 
 
 # Exports (the Play Store scraper, spreadsheets) mostly write naive local times like this.
@@ -408,6 +423,14 @@ _PLAIN_TIMESTAMP_YEARS = (pd.Timestamp("2000-01-01"), pd.Timestamp("2100-01-01")
 # A pandas call has a fixed cost of about 0.5 ms (an estimate), so below this many cells
 # parsing one by one is as fast.
 _BULK_DATES_MIN = 200
+
+
+def _unreadable_date_note(text: str) -> str:
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    return (
+        f"Tanggal '{shown}' tidak terbaca, jadi komentar disimpan tanpa tanggal dan tidak "
+        "masuk tren bulanan. Gunakan format seperti 2024-03-15 14:30 atau 15/03/2024."
+    )
 
 
 def _parse_instants(values: list[object]) -> pd.Series:
@@ -1182,10 +1205,13 @@ class _Builder:
         # Rows without text are skipped before their date is read, so they add no bad date.
         dates = cells.get("date", empty)
         instants = _parse_instants(kept_cells(dates.values))
-        self.bad_dates += sum(
-            1 for missing, text in zip(instants.isna(), kept_cells(dates.texts), strict=True)
-            if missing and text is not None
-        )
+        kept_rows = kept_cells(row_numbers)
+        for missing, text, row_number in zip(
+            instants.isna().tolist(), kept_cells(dates.texts), kept_rows, strict=True
+        ):
+            if missing and text is not None:
+                self.bad_dates += 1
+                self.notes.append(RowNote(row_number, _unreadable_date_note(text)))
         out = self.columns
         out["source_id"].extend(kept_cells(cells.get("id", empty).texts))
         out["parent_id"].extend(kept_cells(cells.get("parent", empty).texts))
@@ -1196,7 +1222,7 @@ class _Builder:
         out["likes"].extend(_to_ints(kept_cells(cells.get("likes", empty).values)))
         out["rating"].extend(_to_ints(kept_cells(cells.get("rating", empty).values)))
         out["platform"].extend([self.platform] * len(kept))
-        out["row_number"].extend(kept_cells(row_numbers))
+        out["row_number"].extend(kept_rows)
 
     def frame(self) -> pd.DataFrame:
         out = self.columns

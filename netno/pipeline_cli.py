@@ -245,7 +245,7 @@ def run_import(arguments: argparse.Namespace) -> int:
         print(
             f"{path}: batch {summary.id}, {summary.rows_read} baris dibaca, "
             f"{summary.rows_new} baru, {summary.rows_duplicate} duplikat, "
-            f"{summary.rows_skipped} dilewati, {len(report.notes)} dipotong."
+            f"{summary.rows_skipped} dilewati, {len(report.notes)} diubah."
         )
         removed = remove_demo(store, actor=arguments.user)
         if removed:

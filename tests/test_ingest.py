@@ -519,6 +519,30 @@ def test_read_comments_long_comment_truncated_with_note():
     assert "dipotong" in result.notes[0].message
 
 
+def test_read_comments_out_of_range_dates_noted():
+    # Broken exports write years pandas cannot store; a big file takes the bulk path.
+    rows = ["komentar,tanggal", "otp tidak masuk,0001-01-05 10:00:00"]
+    rows += ["aplikasi lemot,9999-12-31 23:00:00", "bayar gagal,1600-02-01"]
+    rows += [f"antrian penuh {number},2024-02-01 08:00:00" for number in range(300)]
+    result = read_comments("\n".join(rows).encode(), "rusak.csv")
+
+    frame = result.comments
+    assert len(frame) == 303
+    assert frame["created_at"][:3].isna().all()
+    assert frame["created_at"][3:].notna().all()
+    assert [note.row_number for note in result.notes] == [1, 2, 3]
+    assert "'0001-01-05 10:00:00' tidak terbaca" in result.notes[0].message
+    assert "tren bulanan" in result.notes[0].message
+
+
+def test_read_comments_out_of_range_dates_few_rows():
+    data = "komentar,tanggal\nlemot,0001-01-01 00:00:00\nbagus,2024-01-02 09:00:00\n"
+    result = read_comments(data.encode(), "kecil.csv")
+
+    assert result.comments["created_at"].isna().tolist() == [True, False]
+    assert [note.row_number for note in result.notes] == [1]
+
+
 def test_read_comments_emoji_only_kept():
     frame = _read(make.emoji_only()).comments
     assert frame["text"].tolist() == ["😡😡😡", "👍🏽"]
