@@ -760,9 +760,14 @@ class Classifier:
         """Code one prepared text, returning codes with empty evidence and the evidence spans."""
         uncertain: set[str] = set()
         strong, mentioned, fallback = self._match_categories(prepared, uncertain)
-        complaint_spans = self._accepted_spans(prepared, self._intent_ids["keluhan"])
+        # The keluhan matches are checked against context only where a result needs
+        # them, because most comments have several and the check is the costly part.
+        # A strong category makes the comment a complaint and adds no intent
+        # evidence, so only without one is the first accepted match needed.
+        complaints = sorted(self._spans(prepared, self._intent_ids["keluhan"]))
+        first_complaint = None if strong else self._first_unrejected(prepared, complaints)
 
-        if strong or complaint_spans:
+        if strong or first_complaint is not None:
             intent = "keluhan"
         elif self._any_match(prepared, self._intent_ids["pertanyaan"]):
             intent = "pertanyaan"
@@ -781,9 +786,7 @@ class Classifier:
             # problem is stated in its sentence ("sering maintenance"); a mention
             # beside an unrelated complaint is left for a human to check.
             cuts = prepared.sentence_cuts
-            problem_sentences = {
-                _segment(start, cuts) for start, _ in complaint_spans + list(strong.values())
-            }
+            problem_sentences = self._problem_sentences(prepared, strong, complaints)
             for code, span in mentioned.items():
                 if intent == "pertanyaan" or _segment(span[0], cuts) in problem_sentences:
                     found.setdefault(code, span)
@@ -797,7 +800,7 @@ class Classifier:
 
         stated: dict[str, _Span] = {}
         if intent == "keluhan":
-            stated = self._match_steps(prepared, complaint_spans + list(found.values()))
+            stated = self._match_steps(prepared, found, complaints)
         steps = self._implied_steps(categories, stated)
         uncertain.difference_update(strong)
 
@@ -808,8 +811,9 @@ class Classifier:
             ("step", code, stated[code])
             for code in sorted(stated, key=self._step_order.__getitem__)
         ]
-        if intent == "keluhan" and not categories and complaint_spans:
-            spans.append(("intent", intent, complaint_spans[0]))
+        # Without categories ``strong`` is empty, so ``first_complaint`` was looked up.
+        if intent == "keluhan" and not categories and first_complaint is not None:
+            spans.append(("intent", intent, first_complaint))
 
         book = self.codebook
         themes = tuple(dict.fromkeys(book.categories[code].theme for code in categories))
@@ -972,10 +976,28 @@ class Classifier:
         cue = self._completed_cue_re.search(text, start, span[0])
         return cue is not None and bool(self._completed_re.search(text, cue.start(), span[0]))
 
-    def _accepted_spans(self, prepared: _Text, ids: frozenset[int]) -> list[_Span]:
-        spans = [span for span in self._spans(prepared, ids) if not self._rejected(prepared, span)]
-        spans.sort()
-        return spans
+    def _first_unrejected(self, prepared: _Text, spans: list[_Span]) -> _Span | None:
+        """Return the first of ``spans`` that no context cancels, None if all are cancelled."""
+        for span in spans:
+            if not self._rejected(prepared, span):
+                return span
+        return None
+
+    def _problem_sentences(
+        self, prepared: _Text, problems: dict[str, _Span], complaints: list[_Span]
+    ) -> set[int]:
+        """Return the sentences that hold a value of ``problems`` or an accepted complaint.
+
+        A complaint in a sentence already in the set is not checked, because it
+        cannot add to the set.
+        """
+        cuts = prepared.sentence_cuts
+        sentences = {_segment(start, cuts) for start, _ in problems.values()}
+        for span in complaints:
+            sentence = _segment(span[0], cuts)
+            if sentence not in sentences and not self._rejected(prepared, span):
+                sentences.add(sentence)
+        return sentences
 
     # -- categories ---------------------------------------------------------------
 
@@ -1031,11 +1053,18 @@ class Classifier:
 
     # -- steps --------------------------------------------------------------------
 
-    def _match_steps(self, prepared: _Text, problem_spans: list[_Span]) -> dict[str, _Span]:
-        """Find the steps the comment names: patterns anywhere, mentions next to a problem."""
+    def _match_steps(
+        self, prepared: _Text, problems: dict[str, _Span], complaints: list[_Span]
+    ) -> dict[str, _Span]:
+        """Find the steps the comment names: patterns anywhere, mentions next to a problem.
+
+        A problem is a value of ``problems`` (accepted category matches) or a keluhan
+        match among ``complaints`` that no context cancels.
+        """
         cuts = prepared.sentence_cuts
         matches = prepared.matches
-        problem_sentences = {_segment(start, cuts) for start, _ in problem_spans}
+        # Built at the first mention, because most comments name no step by a mention.
+        problem_sentences: set[int] | None = None
         stated: dict[str, _Span] = {}
         step_of = self._step_of
         touched = sorted({step_of[i] for i in matches if i in step_of})
@@ -1048,8 +1077,13 @@ class Classifier:
                     if ident not in matches or rules.code in stated:
                         continue
                     for span in matches[ident]:
-                        if needs_problem and _segment(span[0], cuts) not in problem_sentences:
-                            continue
+                        if needs_problem:
+                            if problem_sentences is None:
+                                problem_sentences = self._problem_sentences(
+                                    prepared, problems, complaints
+                                )
+                            if _segment(span[0], cuts) not in problem_sentences:
+                                continue
                         if _overlaps(span, excluded) or self._rejected(prepared, span):
                             continue
                         if self._completed(prepared, span):
