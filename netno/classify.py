@@ -702,6 +702,10 @@ class Classifier:
         self._completed_cue_re = _cue_pattern(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
         self._step_order = {code: index for index, code in enumerate(book.steps)}
+        # Category tuple -> its themes, stages and implied steps, filled by ``_derived``.
+        self._derived_of: dict[
+            tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+        ] = {}
         # Pattern id -> index of the category (or step) rules it belongs to, so that a
         # comment visits only the rules of the patterns that matched it.
         self._category_of = {
@@ -763,9 +767,16 @@ class Classifier:
         # The keluhan matches are checked against context only where a result needs
         # them, because most comments have several and the check is the costly part.
         # A strong category makes the comment a complaint and adds no intent
-        # evidence, so only without one is the first accepted match needed.
-        complaints = sorted(self._spans(prepared, self._intent_ids["keluhan"]))
-        first_complaint = None if strong else self._first_unrejected(prepared, complaints)
+        # evidence, so only without one is the first accepted match looked up.
+        first_complaint: _Span | None = None
+        unchecked: list[_Span] | None = None  # keluhan matches left to check; None: all
+        if not strong:
+            complaints = sorted(self._spans(prepared, self._intent_ids["keluhan"]))
+            index = self._first_unrejected(prepared, complaints)
+            if index < len(complaints):
+                first_complaint = complaints[index]
+            # The matches before the first accepted one are all cancelled.
+            unchecked = complaints[index + 1 :]
 
         if strong or first_complaint is not None:
             intent = "keluhan"
@@ -786,7 +797,9 @@ class Classifier:
             # problem is stated in its sentence ("sering maintenance"); a mention
             # beside an unrelated complaint is left for a human to check.
             cuts = prepared.sentence_cuts
-            problem_sentences = self._problem_sentences(prepared, strong, complaints)
+            problem_sentences = self._problem_sentences(
+                prepared, strong, first_complaint, unchecked
+            )
             for code, span in mentioned.items():
                 if intent == "pertanyaan" or _segment(span[0], cuts) in problem_sentences:
                     found.setdefault(code, span)
@@ -800,8 +813,9 @@ class Classifier:
 
         stated: dict[str, _Span] = {}
         if intent == "keluhan":
-            stated = self._match_steps(prepared, found, complaints)
-        steps = self._implied_steps(categories, stated)
+            stated = self._match_steps(prepared, found, first_complaint, unchecked)
+        themes, stages, implied = self._derived(categories)
+        steps = self._implied_steps(categories, stated) if stated else implied
         uncertain.difference_update(strong)
 
         spans: list[tuple[str, str, _Span]] = [
@@ -815,13 +829,10 @@ class Classifier:
         if intent == "keluhan" and not categories and first_complaint is not None:
             spans.append(("intent", intent, first_complaint))
 
-        book = self.codebook
-        themes = tuple(dict.fromkeys(book.categories[code].theme for code in categories))
-        stage_set = {book.categories[code].stage for code in categories}
         codes = _Codes(
             categories,
             themes,
-            tuple(code for code in book.stages if code in stage_set),
+            stages,
             steps,
             intent,
             (),
@@ -976,24 +987,37 @@ class Classifier:
         cue = self._completed_cue_re.search(text, start, span[0])
         return cue is not None and bool(self._completed_re.search(text, cue.start(), span[0]))
 
-    def _first_unrejected(self, prepared: _Text, spans: list[_Span]) -> _Span | None:
-        """Return the first of ``spans`` that no context cancels, None if all are cancelled."""
-        for span in spans:
+    def _first_unrejected(self, prepared: _Text, spans: list[_Span]) -> int:
+        """Return the index of the first of ``spans`` that no context cancels, else their count."""
+        for index, span in enumerate(spans):
             if not self._rejected(prepared, span):
-                return span
-        return None
+                return index
+        return len(spans)
 
     def _problem_sentences(
-        self, prepared: _Text, problems: dict[str, _Span], complaints: list[_Span]
+        self,
+        prepared: _Text,
+        problems: dict[str, _Span],
+        first_complaint: _Span | None,
+        unchecked: list[_Span] | None,
     ) -> set[int]:
-        """Return the sentences that hold a value of ``problems`` or an accepted complaint.
+        """Return the sentences that state a problem.
 
-        A complaint in a sentence already in the set is not checked, because it
-        cannot add to the set.
+        Args:
+            prepared: the comment.
+            problems: accepted category matches, by code.
+            first_complaint: an accepted keluhan match, or None.
+            unchecked: the keluhan matches whose context is not checked yet; None
+                means all of them.
         """
         cuts = prepared.sentence_cuts
         sentences = {_segment(start, cuts) for start, _ in problems.values()}
-        for span in complaints:
+        if first_complaint is not None:
+            sentences.add(_segment(first_complaint[0], cuts))
+        if unchecked is None:
+            unchecked = self._spans(prepared, self._intent_ids["keluhan"])
+        # A match in a sentence already in the set is not checked: it cannot add to it.
+        for span in unchecked:
             sentence = _segment(span[0], cuts)
             if sentence not in sentences and not self._rejected(prepared, span):
                 sentences.add(sentence)
@@ -1054,12 +1078,15 @@ class Classifier:
     # -- steps --------------------------------------------------------------------
 
     def _match_steps(
-        self, prepared: _Text, problems: dict[str, _Span], complaints: list[_Span]
+        self,
+        prepared: _Text,
+        problems: dict[str, _Span],
+        first_complaint: _Span | None,
+        unchecked: list[_Span] | None,
     ) -> dict[str, _Span]:
         """Find the steps the comment names: patterns anywhere, mentions next to a problem.
 
-        A problem is a value of ``problems`` (accepted category matches) or a keluhan
-        match among ``complaints`` that no context cancels.
+        The problems are given as to ``_problem_sentences``.
         """
         cuts = prepared.sentence_cuts
         matches = prepared.matches
@@ -1080,7 +1107,7 @@ class Classifier:
                         if needs_problem:
                             if problem_sentences is None:
                                 problem_sentences = self._problem_sentences(
-                                    prepared, problems, complaints
+                                    prepared, problems, first_complaint, unchecked
                                 )
                             if _segment(span[0], cuts) not in problem_sentences:
                                 continue
@@ -1091,6 +1118,23 @@ class Classifier:
                         stated[rules.code] = span
                         break
         return stated
+
+    def _derived(
+        self, categories: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """Return the themes, stages and implied steps (with none stated) of ``categories``.
+
+        Comments share few distinct category tuples, so each is worked out once.
+        """
+        derived = self._derived_of.get(categories)
+        if derived is None:
+            book = self.codebook
+            themes = tuple(dict.fromkeys(book.categories[code].theme for code in categories))
+            stage_set = {book.categories[code].stage for code in categories}
+            stages = tuple(code for code in book.stages if code in stage_set)
+            derived = (themes, stages, self._implied_steps(categories, {}))
+            self._derived_of[categories] = derived
+        return derived
 
     def _implied_steps(
         self, categories: tuple[str, ...], stated: dict[str, _Span]
