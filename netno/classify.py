@@ -718,6 +718,12 @@ class Classifier:
             for index, rules in enumerate(self._step_rules)
             for ident in rules.patterns + rules.mentions
         }
+        self._context_ids = frozenset(self._context_role)
+        # Pattern ids whose rules read the clause or sentence cuts: context words,
+        # steps (``_completed``, ``_problem_sentences``) and category mentions.
+        self._cut_readers = self._context_ids.union(
+            self._step_of, *(rules.mentions for rules in self._rules)
+        )
 
     # -- public API -------------------------------------------------------------
 
@@ -912,9 +918,20 @@ class Classifier:
     # -- preparation --------------------------------------------------------------
 
     def _prepare(self, norm: MatchText, matches: dict[int, list[_Span]]) -> _Text:
+        """Collect the positions that the context rules read in one text.
+
+        The clause and sentence cuts are found only when one of ``_cut_readers``
+        matched. Otherwise they stay empty, because no rule reads them.
+        """
         normalized = norm.text
-        clause_cuts = [match.start() for match in _PUNCT_RE.finditer(normalized)]
-        sentence_cuts = [cut for cut in clause_cuts if normalized[cut] in _SENTENCE_PUNCT]
+        clause_cuts: list[int] = []
+        sentence_cuts: list[int] = []
+        if not self._cut_readers.isdisjoint(matches):
+            clause_cuts = [match.start() for match in _PUNCT_RE.finditer(normalized)]
+            sentence_cuts = [cut for cut in clause_cuts if normalized[cut] in _SENTENCE_PUNCT]
+        if self._context_ids.isdisjoint(matches):
+            return _Text(norm, clause_cuts, sentence_cuts, [], [], matches, [])
+
         by_role: tuple[list[_Span], list[_Span], list[_Span]] = ([], [], [])
         role_of = self._context_role
         for ident, spans in matches.items():
