@@ -718,6 +718,8 @@ class Classifier:
             for index, rules in enumerate(self._step_rules)
             for ident in rules.patterns + rules.mentions
         }
+        self._category_ids = frozenset(self._category_of)
+        self._step_ids = frozenset(self._step_of)
         self._context_ids = frozenset(self._context_role)
         # Pattern ids whose rules read the clause or sentence cuts: context words,
         # steps (``_completed``, ``_problem_sentences``) and category mentions.
@@ -758,12 +760,17 @@ class Classifier:
             [[span for _, _, span in spans] for _, _, _, spans in coded],
         )
         for (index, norm, codes, spans), origins in zip(coded, mapped, strict=True):
+            if not spans:
+                codings[index] = codes
+                continue
             original = norm.original
             evidence = tuple(
                 (field, code, start, end, original[start:end])
                 for (field, code, _), (start, end) in zip(spans, origins, strict=True)
             )
-            codings[index] = codes._replace(evidence=evidence)
+            # Built anew, because ``_replace`` costs twice as much.
+            categories, themes, stages, steps, intent, _, uncertain = codes
+            codings[index] = _Codes(categories, themes, stages, steps, intent, evidence, uncertain)
         return codings
 
     def _code(self, prepared: _Text) -> tuple[_Codes, list[tuple[str, str, _Span]]]:
@@ -1056,7 +1063,7 @@ class Classifier:
             if ident not in matches:
                 continue
             for span in matches[ident]:
-                if _overlaps(span, excluded):
+                if excluded and _overlaps(span, excluded):
                     continue
                 if self._rejected(prepared, span):
                     uncertain.add(rules.code)
@@ -1071,6 +1078,8 @@ class Classifier:
         mentioned: dict[str, _Span] = {}
         fallback: dict[str, _Span] = {}
         active = prepared.matches.keys()
+        if self._category_ids.isdisjoint(active):
+            return strong, mentioned, fallback
         category_of = self._category_of
         touched = sorted({category_of[i] for i in active if i in category_of})
         for rules in map(self._rules.__getitem__, touched):
@@ -1105,36 +1114,50 @@ class Classifier:
 
         The problems are given as to ``_problem_sentences``.
         """
-        cuts = prepared.sentence_cuts
-        matches = prepared.matches
+        stated: dict[str, _Span] = {}
+        active = prepared.matches.keys()
+        if self._step_ids.isdisjoint(active):
+            return stated
         # Built at the first mention, because most comments name no step by a mention.
         problem_sentences: set[int] | None = None
-        stated: dict[str, _Span] = {}
         step_of = self._step_of
-        touched = sorted({step_of[i] for i in matches if i in step_of})
+        touched = sorted({step_of[i] for i in active if i in step_of})
         for rules in map(self._step_rules.__getitem__, touched):
             excluded = _exclusions(prepared, rules.exclude)
-            for ids, needs_problem in ((rules.patterns, False), (rules.mentions, True)):
-                if rules.code in stated:
-                    break
-                for ident in ids:
-                    if ident not in matches or rules.code in stated:
-                        continue
-                    for span in matches[ident]:
-                        if needs_problem:
-                            if problem_sentences is None:
-                                problem_sentences = self._problem_sentences(
-                                    prepared, problems, first_complaint, unchecked
-                                )
-                            if _segment(span[0], cuts) not in problem_sentences:
-                                continue
-                        if _overlaps(span, excluded) or self._rejected(prepared, span):
-                            continue
-                        if self._completed(prepared, span):
-                            continue
-                        stated[rules.code] = span
-                        break
+            span = self._first_stated(prepared, rules.patterns, excluded, None)
+            if span is None and not active.isdisjoint(rules.mentions):
+                if problem_sentences is None:
+                    problem_sentences = self._problem_sentences(
+                        prepared, problems, first_complaint, unchecked
+                    )
+                span = self._first_stated(prepared, rules.mentions, excluded, problem_sentences)
+            if span is not None:
+                stated[rules.code] = span
         return stated
+
+    def _first_stated(
+        self,
+        prepared: _Text,
+        ids: tuple[int, ...],
+        excluded: list[_Span],
+        sentences: set[int] | None,
+    ) -> _Span | None:
+        """Return the first match of ``ids`` that states a step, in pattern order.
+
+        With ``sentences`` given, only a match inside one of those sentences counts.
+        """
+        matches = prepared.matches
+        cuts = prepared.sentence_cuts
+        for ident in ids:
+            for span in matches.get(ident, ()):
+                if sentences is not None and _segment(span[0], cuts) not in sentences:
+                    continue
+                if excluded and _overlaps(span, excluded):
+                    continue
+                if self._rejected(prepared, span) or self._completed(prepared, span):
+                    continue
+                return span
+        return None
 
     def _derived(
         self, categories: tuple[str, ...]
