@@ -736,6 +736,10 @@ class Classifier:
         self._completed_cue_re = _cue_pattern(context.completed_before)
         self._category_order = {code: index for index, code in enumerate(book.categories)}
         self._step_order = {code: index for index, code in enumerate(book.steps)}
+        # Category tuple -> its themes, stages and implied steps, filled by ``_derived``.
+        self._derived_of: dict[
+            tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+        ] = {}
         # Pattern id -> index of the category (or step) rules it belongs to, so that a
         # comment visits only the rules of the patterns that matched it.
         self._category_of = {
@@ -748,6 +752,14 @@ class Classifier:
             for index, rules in enumerate(self._step_rules)
             for ident in rules.patterns + rules.mentions
         }
+        self._category_ids = frozenset(self._category_of)
+        self._step_ids = frozenset(self._step_of)
+        self._context_ids = frozenset(self._context_role)
+        # Pattern ids whose rules read the clause or sentence cuts: context words,
+        # steps (``_completed``, ``_problem_sentences``) and category mentions.
+        self._cut_readers = self._context_ids.union(
+            self._step_of, *(rules.mentions for rules in self._rules)
+        )
 
     # -- public API -------------------------------------------------------------
 
@@ -782,21 +794,38 @@ class Classifier:
             [[span for _, _, span in spans] for _, _, _, spans in coded],
         )
         for (index, norm, codes, spans), origins in zip(coded, mapped, strict=True):
+            if not spans:
+                codings[index] = codes
+                continue
             original = norm.original
             evidence = tuple(
                 (field, code, start, end, original[start:end])
                 for (field, code, _), (start, end) in zip(spans, origins, strict=True)
             )
-            codings[index] = codes._replace(evidence=evidence)
+            # Built anew, because ``_replace`` costs twice as much.
+            categories, themes, stages, steps, intent, _, uncertain = codes
+            codings[index] = _Codes(categories, themes, stages, steps, intent, evidence, uncertain)
         return codings
 
     def _code(self, prepared: _Text) -> tuple[_Codes, list[tuple[str, str, _Span]]]:
         """Code one prepared text, returning codes with empty evidence and the evidence spans."""
         uncertain: set[str] = set()
         strong, mentioned, fallback = self._match_categories(prepared, uncertain)
-        complaint_spans = self._accepted_spans(prepared, self._intent_ids["keluhan"])
+        # The keluhan matches are checked against context only where a result needs
+        # them, because most comments have several and the check is the costly part.
+        # A strong category makes the comment a complaint and adds no intent
+        # evidence, so only without one is the first accepted match looked up.
+        first_complaint: _Span | None = None
+        unchecked: list[_Span] | None = None  # keluhan matches left to check; None: all
+        if not strong:
+            complaints = sorted(self._spans(prepared, self._intent_ids["keluhan"]))
+            index = self._first_unrejected(prepared, complaints)
+            if index < len(complaints):
+                first_complaint = complaints[index]
+            # The matches before the first accepted one are all cancelled.
+            unchecked = complaints[index + 1 :]
 
-        if strong or complaint_spans:
+        if strong or first_complaint is not None:
             intent = "keluhan"
         elif self._any_match(prepared, self._intent_ids["pertanyaan"]):
             intent = "pertanyaan"
@@ -815,9 +844,9 @@ class Classifier:
             # problem is stated in its sentence ("sering maintenance"); a mention
             # beside an unrelated complaint is left for a human to check.
             cuts = prepared.sentence_cuts
-            problem_sentences = {
-                _segment(start, cuts) for start, _ in complaint_spans + list(strong.values())
-            }
+            problem_sentences = self._problem_sentences(
+                prepared, strong, first_complaint, unchecked
+            )
             for code, span in mentioned.items():
                 if intent == "pertanyaan" or _segment(span[0], cuts) in problem_sentences:
                     found.setdefault(code, span)
@@ -831,8 +860,9 @@ class Classifier:
 
         stated: dict[str, _Span] = {}
         if intent == "keluhan":
-            stated = self._match_steps(prepared, complaint_spans + list(found.values()))
-        steps = self._implied_steps(categories, stated)
+            stated = self._match_steps(prepared, found, first_complaint, unchecked)
+        themes, stages, implied = self._derived(categories)
+        steps = self._implied_steps(categories, stated) if stated else implied
         uncertain.difference_update(strong)
 
         spans: list[tuple[str, str, _Span]] = [
@@ -842,16 +872,14 @@ class Classifier:
             ("step", code, stated[code])
             for code in sorted(stated, key=self._step_order.__getitem__)
         ]
-        if intent == "keluhan" and not categories and complaint_spans:
-            spans.append(("intent", intent, complaint_spans[0]))
+        # Without categories ``strong`` is empty, so ``first_complaint`` was looked up.
+        if intent == "keluhan" and not categories and first_complaint is not None:
+            spans.append(("intent", intent, first_complaint))
 
-        book = self.codebook
-        themes = tuple(dict.fromkeys(book.categories[code].theme for code in categories))
-        stage_set = {book.categories[code].stage for code in categories}
         codes = _Codes(
             categories,
             themes,
-            tuple(code for code in book.stages if code in stage_set),
+            stages,
             steps,
             intent,
             (),
@@ -931,9 +959,20 @@ class Classifier:
     # -- preparation --------------------------------------------------------------
 
     def _prepare(self, norm: MatchText, matches: dict[int, list[_Span]]) -> _Text:
+        """Collect the positions that the context rules read in one text.
+
+        The clause and sentence cuts are found only when one of ``_cut_readers``
+        matched. Otherwise they stay empty, because no rule reads them.
+        """
         normalized = norm.text
-        clause_cuts = [match.start() for match in _PUNCT_RE.finditer(normalized)]
-        sentence_cuts = [cut for cut in clause_cuts if normalized[cut] in _SENTENCE_PUNCT]
+        clause_cuts: list[int] = []
+        sentence_cuts: list[int] = []
+        if not self._cut_readers.isdisjoint(matches):
+            clause_cuts = [match.start() for match in _PUNCT_RE.finditer(normalized)]
+            sentence_cuts = [cut for cut in clause_cuts if normalized[cut] in _SENTENCE_PUNCT]
+        if self._context_ids.isdisjoint(matches):
+            return _Text(norm, clause_cuts, sentence_cuts, [], [], matches, [])
+
         by_role: tuple[list[_Span], list[_Span], list[_Span]] = ([], [], [])
         role_of = self._context_role
         for ident, spans in matches.items():
@@ -1006,10 +1045,41 @@ class Classifier:
         cue = self._completed_cue_re.search(text, start, span[0])
         return cue is not None and bool(self._completed_re.search(text, cue.start(), span[0]))
 
-    def _accepted_spans(self, prepared: _Text, ids: frozenset[int]) -> list[_Span]:
-        spans = [span for span in self._spans(prepared, ids) if not self._rejected(prepared, span)]
-        spans.sort()
-        return spans
+    def _first_unrejected(self, prepared: _Text, spans: list[_Span]) -> int:
+        """Return the index of the first of ``spans`` that no context cancels, else their count."""
+        for index, span in enumerate(spans):
+            if not self._rejected(prepared, span):
+                return index
+        return len(spans)
+
+    def _problem_sentences(
+        self,
+        prepared: _Text,
+        problems: dict[str, _Span],
+        first_complaint: _Span | None,
+        unchecked: list[_Span] | None,
+    ) -> set[int]:
+        """Return the sentences that state a problem.
+
+        Args:
+            prepared: the comment.
+            problems: accepted category matches, by code.
+            first_complaint: an accepted keluhan match, or None.
+            unchecked: the keluhan matches whose context is not checked yet; None
+                means all of them.
+        """
+        cuts = prepared.sentence_cuts
+        sentences = {_segment(start, cuts) for start, _ in problems.values()}
+        if first_complaint is not None:
+            sentences.add(_segment(first_complaint[0], cuts))
+        if unchecked is None:
+            unchecked = self._spans(prepared, self._intent_ids["keluhan"])
+        # A match in a sentence already in the set is not checked: it cannot add to it.
+        for span in unchecked:
+            sentence = _segment(span[0], cuts)
+            if sentence not in sentences and not self._rejected(prepared, span):
+                sentences.add(sentence)
+        return sentences
 
     # -- categories ---------------------------------------------------------------
 
@@ -1027,7 +1097,7 @@ class Classifier:
             if ident not in matches:
                 continue
             for span in matches[ident]:
-                if _overlaps(span, excluded):
+                if excluded and _overlaps(span, excluded):
                     continue
                 if self._rejected(prepared, span):
                     uncertain.add(rules.code)
@@ -1042,6 +1112,8 @@ class Classifier:
         mentioned: dict[str, _Span] = {}
         fallback: dict[str, _Span] = {}
         active = prepared.matches.keys()
+        if self._category_ids.isdisjoint(active):
+            return strong, mentioned, fallback
         category_of = self._category_of
         touched = sorted({category_of[i] for i in active if i in category_of})
         for rules in map(self._rules.__getitem__, touched):
@@ -1065,32 +1137,78 @@ class Classifier:
 
     # -- steps --------------------------------------------------------------------
 
-    def _match_steps(self, prepared: _Text, problem_spans: list[_Span]) -> dict[str, _Span]:
-        """Find the steps the comment names: patterns anywhere, mentions next to a problem."""
-        cuts = prepared.sentence_cuts
-        matches = prepared.matches
-        problem_sentences = {_segment(start, cuts) for start, _ in problem_spans}
+    def _match_steps(
+        self,
+        prepared: _Text,
+        problems: dict[str, _Span],
+        first_complaint: _Span | None,
+        unchecked: list[_Span] | None,
+    ) -> dict[str, _Span]:
+        """Find the steps the comment names: patterns anywhere, mentions next to a problem.
+
+        The problems are given as to ``_problem_sentences``.
+        """
         stated: dict[str, _Span] = {}
+        active = prepared.matches.keys()
+        if self._step_ids.isdisjoint(active):
+            return stated
+        # Built at the first mention, because most comments name no step by a mention.
+        problem_sentences: set[int] | None = None
         step_of = self._step_of
-        touched = sorted({step_of[i] for i in matches if i in step_of})
+        touched = sorted({step_of[i] for i in active if i in step_of})
         for rules in map(self._step_rules.__getitem__, touched):
             excluded = _exclusions(prepared, rules.exclude)
-            for ids, needs_problem in ((rules.patterns, False), (rules.mentions, True)):
-                if rules.code in stated:
-                    break
-                for ident in ids:
-                    if ident not in matches or rules.code in stated:
-                        continue
-                    for span in matches[ident]:
-                        if needs_problem and _segment(span[0], cuts) not in problem_sentences:
-                            continue
-                        if _overlaps(span, excluded) or self._rejected(prepared, span):
-                            continue
-                        if self._completed(prepared, span):
-                            continue
-                        stated[rules.code] = span
-                        break
+            span = self._first_stated(prepared, rules.patterns, excluded, None)
+            if span is None and not active.isdisjoint(rules.mentions):
+                if problem_sentences is None:
+                    problem_sentences = self._problem_sentences(
+                        prepared, problems, first_complaint, unchecked
+                    )
+                span = self._first_stated(prepared, rules.mentions, excluded, problem_sentences)
+            if span is not None:
+                stated[rules.code] = span
         return stated
+
+    def _first_stated(
+        self,
+        prepared: _Text,
+        ids: tuple[int, ...],
+        excluded: list[_Span],
+        sentences: set[int] | None,
+    ) -> _Span | None:
+        """Return the first match of ``ids`` that states a step, in pattern order.
+
+        With ``sentences`` given, only a match inside one of those sentences counts.
+        """
+        matches = prepared.matches
+        cuts = prepared.sentence_cuts
+        for ident in ids:
+            for span in matches.get(ident, ()):
+                if sentences is not None and _segment(span[0], cuts) not in sentences:
+                    continue
+                if excluded and _overlaps(span, excluded):
+                    continue
+                if self._rejected(prepared, span) or self._completed(prepared, span):
+                    continue
+                return span
+        return None
+
+    def _derived(
+        self, categories: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """Return the themes, stages and implied steps (with none stated) of ``categories``.
+
+        Comments share few distinct category tuples, so each is worked out once.
+        """
+        derived = self._derived_of.get(categories)
+        if derived is None:
+            book = self.codebook
+            themes = tuple(dict.fromkeys(book.categories[code].theme for code in categories))
+            stage_set = {book.categories[code].stage for code in categories}
+            stages = tuple(code for code in book.stages if code in stage_set)
+            derived = (themes, stages, self._implied_steps(categories, {}))
+            self._derived_of[categories] = derived
+        return derived
 
     def _implied_steps(
         self, categories: tuple[str, ...], stated: dict[str, _Span]

@@ -611,3 +611,59 @@ def test_gate_conditions_of_words_agree_per_word() -> None:
     assert sizes[index["lemotnya"]] > 0
     assert sizes[index["lemo"]] == 0
     assert sizes[index["z\U0010ffffx"]] > 0
+
+
+# The keluhan matches are checked against context only when a result needs them.
+# These tests pin each result that reads them.
+
+
+def test_classify_intent_evidence_skips_negation(classifier: Classifier) -> None:
+    coding = classifier.classify("saya tidak kecewa. cuma aplikasinya jelek")
+    assert coding.intent == "keluhan"
+    assert coding.categories == ()
+    assert [(e.field, e.text) for e in coding.evidence] == [("intent", "jelek")]
+
+
+def test_classify_step_mention_beside_later_complaint(classifier: Classifier) -> None:
+    # The category sits in the first sentence, and only a keluhan word marks the second.
+    coding = classifier.classify("aplikasi error terus. masuknya susah banget")
+    assert coding.categories == ("server_error",)
+    assert coding.steps == ("login",)
+    assert ("step", "login", "masuknya") in [(e.field, e.code, e.text) for e in coding.evidence]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["aplikasi error terus. masuknya tidak susah", "aplikasi error terus. masuknya lancar"],
+)
+def test_classify_step_mention_without_complaint_misses(classifier: Classifier, text: str) -> None:
+    coding = classifier.classify(text)
+    assert coding.categories == ("server_error",)
+    assert "login" not in coding.steps
+
+
+def test_classify_mention_needs_sentence_complaint(classifier: Classifier) -> None:
+    same_sentence = classifier.classify("aplikasi jelek maintenance")
+    assert same_sentence.categories == ("maintenance",)
+    assert same_sentence.uncertain == ()
+
+    other_sentence = classifier.classify("aplikasi jelek. maintenance")
+    assert other_sentence.categories == ()
+    assert other_sentence.uncertain == ("maintenance",)
+
+    negated = classifier.classify("aplikasi tidak jelek maintenance")
+    assert negated.categories == ()
+    assert negated.uncertain == ("maintenance",)
+
+
+def test_classify_implied_steps_after_stated_step(classifier: Classifier) -> None:
+    # Themes, stages and implied steps are cached per category tuple. A step stated in
+    # one comment must not reach the next comment with the same categories.
+    first = classifier.classify("kuota selalu penuh")
+    stated = classifier.classify("kuota selalu penuh, gagal login")
+    again = classifier.classify("kuota selalu penuh")
+    assert stated.steps == ("login", "pilih_jadwal")
+    assert first.steps == ("pilih_jadwal",)
+    assert again.steps == ("pilih_jadwal",)
+    assert again.themes == first.themes == ("pengajuan",)
+    assert again.stages == first.stages == ("present",)
