@@ -49,7 +49,9 @@ _LOGGER = logging.getLogger(__name__)
 _sre_parser: Any = importlib.import_module("re._parser")
 _sre: Any = importlib.import_module("re._constants")
 
-_PROGRESS_EVERY = 2000
+# Rows coded together. Progress is reported between blocks, and each block repeats
+# some fixed work (per-pattern array steps), so blocks are as large as progress allows.
+_PROGRESS_EVERY = 5000
 _CONTEXT_WINDOW = 48  # characters of normalised text read before a match for negation
 _SENTENCE_PUNCT = frozenset(".!?;")
 # Words never contain these characters, so each one in normalised text is a token.
@@ -311,6 +313,7 @@ class _Gate:
         self._stems: set[str] = set()  # every prefix of a key of ``_by_prefix``
         self._word_conditions: dict[str, frozenset[int]] = {}
         self._key_table: _KeyTable | None = None  # ``_by_prefix`` as arrays, built when needed
+        self._groups: list[tuple[np.ndarray, np.ndarray]] | None = None  # of ``_requires``
         self._patterns_of: dict[int, list[int]] = {}  # condition id -> pattern ids
         self._always: set[int] = set()  # patterns with no readable first word
         # Condition on a match's first word, set for patterns whose matches can start
@@ -318,7 +321,9 @@ class _Gate:
         self._start_condition: list[int | None] = []
 
     def add(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
+        # Both are built from the patterns on first use, so a new pattern resets them.
         self._key_table = None
+        self._groups = None
         ids = []
         for pattern in patterns:
             ident = len(self.patterns)
@@ -356,6 +361,25 @@ class _Gate:
             found = frozenset(collected)
             self._word_conditions[word] = found
         return found
+
+    def _requirement_groups(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Return the patterns that need conditions, grouped by the number they need.
+
+        Each group is the pattern ids and, per pattern, its sorted condition ids.
+        """
+        if self._groups is None:
+            by_size: dict[int, list[tuple[int, list[int]]]] = {}
+            for ident, required in enumerate(self._requires):
+                if required:
+                    by_size.setdefault(len(required), []).append((ident, sorted(required)))
+            self._groups = [
+                (
+                    np.array([ident for ident, _ in members], np.int64),
+                    np.array([conditions for _, conditions in members], np.int64),
+                )
+                for _, members in sorted(by_size.items())
+            ]
+        return self._groups
 
     def _conditions_of_words(
         self, words: list[str], word_index: dict[str, int]
@@ -480,11 +504,14 @@ class _Gate:
         met = np.zeros((count, max(len(self._conditions), 1)), dtype=bool)
         met[text_of_token[pair_token], pair_condition] = True
 
-        pattern_count = len(self.patterns)
-        active = np.ones((count, pattern_count), dtype=bool)
-        for ident, required in enumerate(self._requires):
-            if required:
-                active[:, ident] = met[:, sorted(required)].all(axis=1)
+        # A pattern is active in a text that meets all its conditions. Patterns are
+        # grouped by how many conditions they need, so each group takes a few array steps.
+        active = np.ones((count, len(self.patterns)), dtype=bool)
+        for idents, conditions in self._requirement_groups():
+            group = met[:, conditions[:, 0]]
+            for column in range(1, conditions.shape[1]):
+                group &= met[:, conditions[:, column]]
+            active[:, idents] = group
 
         # Patterns without a start condition are matched with ``finditer``.
         for ident, condition in enumerate(self._start_condition):
@@ -774,13 +801,18 @@ class Classifier:
         """
         return self._code_texts([text])[0].coding()
 
-    def _code_texts(self, texts: list[str]) -> list[_Codes]:
-        """Code many comments at once; the result equals ``[self.classify(t) for t in texts]``."""
+    def _code_texts(
+        self, texts: list[str], forms: dict[str, str] | None = None
+    ) -> list[_Codes]:
+        """Code many comments at once; the result equals ``[self.classify(t) for t in texts]``.
+
+        ``forms`` is passed to ``match_texts``, to share word forms between blocks.
+        """
         codings = [_UNCODED] * len(texts)
         indices = [
             index for index, text in enumerate(texts) if isinstance(text, str) and text.strip()
         ]
-        norms = match_texts([texts[index] for index in indices])
+        norms = match_texts([texts[index] for index in indices], forms=forms)
         found = self._gate.scan([norm.text for norm in norms], batch_tokens(norms))
         coded: list[tuple[int, MatchText, _Codes, list[tuple[str, str, _Span]]]] = []
         for index, norm, matches in zip(indices, norms, found, strict=True):
@@ -904,7 +936,7 @@ class Classifier:
         Args:
             frame: the comments, one per row.
             text_column: the column that contains the comment text.
-            progress: called as ``progress(done, total)`` every 2,000 rows and once at
+            progress: called as ``progress(done, total)`` every 5,000 rows and once at
                 the end.
 
         Raises:
@@ -926,12 +958,13 @@ class Classifier:
         texts = [value if isinstance(value, str) else "" for value in frame[text_column].tolist()]
         total = len(texts)
         cache: dict[str, _Codes] = {}
+        forms: dict[str, str] = {}  # standard forms of the words seen in earlier blocks
         # Rows are coded in blocks so that progress is reported between blocks; each
         # block's new distinct texts are coded together, which is what makes it fast.
         for block_start in range(0, total, _PROGRESS_EVERY):
             block = texts[block_start : block_start + _PROGRESS_EVERY]
             new = [text for text in dict.fromkeys(block) if text not in cache]
-            cache.update(zip(new, self._code_texts(new), strict=True))
+            cache.update(zip(new, self._code_texts(new, forms), strict=True))
             if progress is not None:
                 progress(block_start + len(block), total)
         codings = [cache[text] for text in texts]

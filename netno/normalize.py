@@ -589,7 +589,7 @@ def indices_matching(
     return {bisect.bisect_right(ends, position) for position in positions}
 
 
-def match_texts(texts: list[str]) -> list[MatchText]:
+def match_texts(texts: list[str], *, forms: dict[str, str] | None = None) -> list[MatchText]:
     """Build the ``MatchText`` of many texts at once.
 
     The result equals ``[MatchText(text) for text in texts]``. Texts without links are
@@ -599,6 +599,9 @@ def match_texts(texts: list[str]) -> list[MatchText]:
 
     Args:
         texts: the comments as written.
+        forms: standard forms of words (chunks of letters) normalised before, which
+            this call reads and extends. Passing one dict to the calls for several
+            blocks of an export normalises each word once.
 
     Returns:
         One ``MatchText`` per text, in order.
@@ -628,8 +631,11 @@ def match_texts(texts: list[str]) -> list[MatchText]:
         distinct = set(chunks)
         # Chunks of letters only (most of them) are single words, normalised together.
         words = [chunk for chunk in distinct if chunk.isalpha()]
-        forms = _standard_forms([word.lower() for word in words])
-        normalized = dict(zip(words, forms, strict=True))
+        known = forms if forms is not None else {}
+        new_words = [word for word in words if word not in known]
+        new_forms = _standard_forms([word.lower() for word in new_words])
+        known.update(zip(new_words, new_forms, strict=True))
+        normalized = {word: known[word] for word in words}
         for chunk in distinct:
             if chunk not in normalized:
                 normalized[chunk] = " ".join([piece[0] for piece in _chunk_pieces(chunk)])
