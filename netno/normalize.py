@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, islice, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -419,12 +419,16 @@ class _ChunkBatch:
     """
 
     __slots__ = (
-        "chunks", "normalized", "_kinds", "_token_starts", "_token_origins", "_text_bases"
+        "chunks", "normalized", "letters", "_kinds", "_token_starts", "_token_origins",
+        "_text_bases",
     )
 
-    def __init__(self, chunks: list[str], normalized: dict[str, str]) -> None:
+    def __init__(self, chunks: list[str], normalized: dict[str, str], letters: int = 0) -> None:
         self.chunks = chunks
         self.normalized = normalized
+        # The first ``letters`` keys of ``normalized`` are chunks of letters only. Each
+        # maps back as one piece, the whole chunk, or none when its form is empty.
+        self.letters = letters
         self._kinds: np.ndarray | None = None  # each chunk's index in ``normalized``
         # Filled by ``_prepare``. Per token of the joined texts: its start in the joined
         # normalised text, and its start and end in the joined original. Per text: the
@@ -447,20 +451,21 @@ class _ChunkBatch:
         kinds = self.kinds()
         # The tokens of each distinct chunk, as indices into ``words``. A normalised
         # text is its chunks' texts joined by single spaces, so splitting each chunk
-        # apart gives the tokens of the whole text.
-        words: dict[str, int] = {}
-        counts = np.zeros(len(distinct), np.int64)
-        word_ids: list[int] = []
-        for index, text in enumerate(self.normalized.values()):
-            if text and text != _SEPARATOR:
-                parts = text.split(" ")
-                counts[index] = len(parts)
-                word_ids.extend([words.setdefault(part, len(words)) for part in parts])
+        # apart gives the tokens of the whole text. The separator has none.
+        texts = list(self.normalized.values())
+        separator = distinct.index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
+        if separator >= 0:
+            texts[separator] = ""
+        flat = " ".join(filter(None, texts)).split(" ") if any(texts) else []
+        counts = np.fromiter(map(str.count, texts, repeat(" ")), np.int64, len(texts)) + 1
+        counts[np.fromiter(map(len, texts), np.int64, len(texts)) == 0] = 0
+        words = dict.fromkeys(flat)
+        number = {word: index for index, word in enumerate(words)}
+        word_ids = np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))
         chunk_of_token, entry = _expand_chunks(kinds, counts)
-        word_of_token = np.array(word_ids, np.int64)[entry]
+        word_of_token = word_ids[entry]
 
         # Texts are numbered by the separators before them.
-        separator = distinct.index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
         text_of_token = np.cumsum(kinds == separator)[chunk_of_token]
         word_list = list(words)
         steps = np.fromiter(map(len, word_list), np.int64, len(word_list))[word_of_token] + 1
@@ -487,26 +492,30 @@ class _ChunkBatch:
         normal_offsets = np.cumsum(steps[kinds]) - steps[kinds]
 
         # The tokens of each distinct chunk, relative to the chunk: start in its
-        # normalised text, start and end in the chunk. The separator has none.
+        # normalised text, start and end in the chunk. A chunk of letters is at most one
+        # piece, the whole chunk, and the separator is none.
+        letters = self.letters
         counts = np.zeros(len(distinct), np.int64)
-        relative: list[tuple[int, int, int]] = []
-        for index, chunk in enumerate(distinct):
+        counts[:letters] = np.fromiter(
+            map(bool, islice(self.normalized.values(), letters)), bool, letters
+        )
+        kept = lengths[:letters][counts[:letters] == 1]
+        relative = [np.stack((np.zeros_like(kept), np.zeros_like(kept), kept), axis=1)]
+        others: list[tuple[int, int, int]] = []
+        for index in range(letters, len(distinct)):
+            chunk = distinct[index]
             if chunk == _SEPARATOR:
                 continue
             position = 0
-            if chunk.isalpha():
-                # A word chunk is one token, or none when its standard form is empty.
-                text = self.normalized[chunk]
-                pieces: tuple[_Piece, ...] = ((text, 0, len(chunk), "word"),) if text else ()
-            else:
-                pieces = _chunk_pieces(chunk)
+            pieces = _chunk_pieces(chunk)
             counts[index] = len(pieces)
             for text, begin, end, _kind in pieces:
-                relative.append((position, begin, end))
+                others.append((position, begin, end))
                 position += len(text) + 1
+        relative.append(np.array(others, np.int64).reshape(-1, 3))
         # One row per token of the joined texts, in text order.
         chunk_of_token, entry = _expand_chunks(kinds, counts)
-        rows = np.array(relative, np.int64).reshape(-1, 3)[entry]
+        rows = np.concatenate(relative)[entry]
         self._token_starts = normal_offsets[chunk_of_token] + rows[:, 0]
         origins = original_offsets[chunk_of_token]
         self._token_origins = np.stack((origins + rows[:, 1], origins + rows[:, 2]), axis=1)
@@ -640,7 +649,7 @@ def match_texts(texts: list[str], *, forms: dict[str, str] | None = None) -> lis
             if chunk not in normalized:
                 normalized[chunk] = " ".join([piece[0] for piece in _chunk_pieces(chunk)])
         normalized[_SEPARATOR] = _SEPARATOR
-        batch = _ChunkBatch(chunks, normalized)
+        batch = _ChunkBatch(chunks, normalized, letters=len(words))
         # White space and chunks without tokens map to "" and are dropped, as in
         # ``MatchText``; the separators then stand between spaces (" \x00 "), which
         # are cut off below.
