@@ -50,7 +50,8 @@ _sre_parser: Any = importlib.import_module("re._parser")
 _sre: Any = importlib.import_module("re._constants")
 
 # Rows coded together. Progress is reported between blocks, and each block repeats
-# some fixed work (per-pattern array steps), so blocks are as large as progress allows.
+# some fixed work (array steps per group of patterns, sorting the words), so blocks
+# are as large as progress allows.
 _PROGRESS_EVERY = 5000
 _CONTEXT_WINDOW = 48  # characters of normalised text read before a match for negation
 _SENTENCE_PUNCT = frozenset(".!?;")
@@ -299,14 +300,17 @@ class _Gate:
     """Register patterns, tell which of them can possibly match a text, and find their matches.
 
     A pattern is tried only when, for each word position the gate can read, a word
-    of the normalised text starts with one of the pattern's literal words there.
+    of the normalised text starts with one of the pattern's literal words there. For
+    a pattern that is an alternation, the positions of one branch must all be met.
     This skips most patterns of most comments. NOTE: a match that starts inside a
     token (after an apostrophe, as in "syukur'a") is not seen by the gate.
     """
 
     def __init__(self) -> None:
         self.patterns: list[re.Pattern[str]] = []
-        self._requires: list[frozenset[int]] = []  # condition ids each pattern needs
+        # Per pattern, its options: a pattern may match a text that meets all the
+        # condition ids of one option. No options: it may match any text.
+        self._requires: list[tuple[frozenset[int], ...]] = []
         self._conditions: dict[frozenset[str], int] = {}
         self._by_prefix: dict[str, set[int]] = {}
         self._longest = 0
@@ -328,25 +332,35 @@ class _Gate:
         for pattern in patterns:
             ident = len(self.patterns)
             self.patterns.append(pattern)
-            conditions = []
-            for words in _word_conditions(pattern.pattern):
-                condition = self._conditions.setdefault(words, len(self._conditions))
-                conditions.append(condition)
-                for word in words:
-                    self._by_prefix.setdefault(word, set()).add(condition)
-                    self._longest = max(self._longest, len(word))
-                    self._stems.update(word[:length] for length in range(1, len(word) + 1))
-            self._requires.append(frozenset(conditions))
-            for condition in conditions:
-                self._patterns_of.setdefault(condition, []).append(ident)
-            if not conditions:
+            options = [
+                frozenset(map(self._condition, words))
+                for words in _condition_options(pattern.pattern)
+            ]
+            if all(options):
+                self._requires.append(tuple(dict.fromkeys(options)))
+                for condition in frozenset().union(*options):
+                    self._patterns_of.setdefault(condition, []).append(ident)
+            else:
+                # An option without conditions lets the pattern match any text.
+                self._requires.append(())
                 self._always.add(ident)
             start_words = _start_words(pattern)
             self._start_condition.append(
-                None if start_words is None else self._conditions[start_words]
+                None if start_words is None else self._condition(start_words)
             )
             ids.append(ident)
         return tuple(ids)
+
+    def _condition(self, words: frozenset[str]) -> int:
+        """Return the id of the condition "a word starts with one of ``words``", adding it."""
+        condition = self._conditions.get(words)
+        if condition is None:
+            condition = self._conditions[words] = len(self._conditions)
+            for word in words:
+                self._by_prefix.setdefault(word, set()).add(condition)
+                self._longest = max(self._longest, len(word))
+                self._stems.update(word[:length] for length in range(1, len(word) + 1))
+        return condition
 
     def _conditions_of(self, word: str) -> frozenset[int]:
         """Return the ids of the conditions that the word ``word`` meets (cached)."""
@@ -363,21 +377,23 @@ class _Gate:
         return found
 
     def _requirement_groups(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Return the patterns that need conditions, grouped by the number they need.
+        """Return the options of the patterns that need conditions, grouped for arrays.
 
-        Each group is the pattern ids and, per pattern, its sorted condition ids.
+        Each group is pattern ids and, per pattern, the sorted condition ids of one
+        option. Options in a group have the same number of conditions, and no pattern
+        appears twice in a group, so a group can be written into an array in one step.
         """
         if self._groups is None:
-            by_size: dict[int, list[tuple[int, list[int]]]] = {}
-            for ident, required in enumerate(self._requires):
-                if required:
-                    by_size.setdefault(len(required), []).append((ident, sorted(required)))
+            by_shape: dict[tuple[int, int], list[tuple[int, list[int]]]] = {}
+            for ident, options in enumerate(self._requires):
+                for rank, option in enumerate(options):
+                    by_shape.setdefault((len(option), rank), []).append((ident, sorted(option)))
             self._groups = [
                 (
                     np.array([ident for ident, _ in members], np.int64),
                     np.array([conditions for _, conditions in members], np.int64),
                 )
-                for _, members in sorted(by_size.items())
+                for _, members in sorted(by_shape.items())
             ]
         return self._groups
 
@@ -433,8 +449,12 @@ class _Gate:
         requires = self._requires
         candidates = set(self._always)
         for condition in met:
-            candidates.update(self._patterns_of[condition])
-        return {ident for ident in candidates if requires[ident] <= met}
+            candidates.update(self._patterns_of.get(condition, ()))  # a start condition may have none
+        return {
+            ident
+            for ident in candidates
+            if not requires[ident] or any(option <= met for option in requires[ident])
+        }
 
     def matches(self, text: str) -> dict[int, list[_Span]]:
         """Return the match spans of each active pattern that matches ``text``."""
@@ -504,14 +524,15 @@ class _Gate:
         met = np.zeros((count, max(len(self._conditions), 1)), dtype=bool)
         met[text_of_token[pair_token], pair_condition] = True
 
-        # A pattern is active in a text that meets all its conditions. Patterns are
-        # grouped by how many conditions they need, so each group takes a few array steps.
-        active = np.ones((count, len(self.patterns)), dtype=bool)
+        # A pattern is active in a text that meets all conditions of one of its options.
+        # Options are grouped by shape, so each group takes a few array steps.
+        active = np.zeros((count, len(self.patterns)), dtype=bool)
+        active[:, sorted(self._always)] = True
         for idents, conditions in self._requirement_groups():
             group = met[:, conditions[:, 0]]
             for column in range(1, conditions.shape[1]):
                 group &= met[:, conditions[:, column]]
-            active[:, idents] = group
+            active[:, idents] |= group
 
         # Patterns without a start condition are matched with ``finditer``.
         for ident, condition in enumerate(self._start_condition):
@@ -649,7 +670,28 @@ def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _word_conditions(pattern: str) -> tuple[frozenset[str], ...]:
+def _condition_options(pattern: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """Return the word conditions of each top-level alternative of ``pattern``.
+
+    A match meets every condition of at least one alternative. A pattern that is an
+    alternation ("(?:\\bkuota data)|(?:\\bbeli kuota)") gets one option per branch, read
+    as the whole match of that branch; any other pattern gets one option.
+    """
+    items = list(_sre_parser.parse(pattern).data)
+    # The parser moves a prefix that all branches share in front of the alternation.
+    if (
+        items
+        and items[-1][0] is _sre.BRANCH
+        and all(op is _sre.AT or op is _sre.LITERAL for op, _ in items[:-1])
+    ):
+        prefix = items[:-1]
+        return tuple(
+            _sequence_conditions(prefix + list(branch.data)) for branch in items[-1][1][1]
+        )
+    return (_sequence_conditions(items),)
+
+
+def _sequence_conditions(items: list[tuple[Any, Any]]) -> tuple[frozenset[str], ...]:
     """Return sets of word starts that a match must contain, one set per word position.
 
     Only word positions of the top-level sequence are read: the start, each position
@@ -658,7 +700,6 @@ def _word_conditions(pattern: str) -> tuple[frozenset[str], ...]:
     whose words cannot be read adds no condition, so the result is always a
     necessary condition.
     """
-    items = list(_sre_parser.parse(pattern).data)
     starts = [0]
     for index, (op, argument) in enumerate(items):
         if (op, argument) == (_sre.LITERAL, ord(" ")):
@@ -678,7 +719,6 @@ def _word_conditions(pattern: str) -> tuple[frozenset[str], ...]:
             conditions.append(frozenset(words))
         if items[0][0] is _sre.BRANCH:
             break  # a top-level alternation: later positions belong to one branch only
-    # Cached per pattern text, because every Classifier parses the same codebook again.
     return tuple(conditions)
 
 

@@ -590,6 +590,16 @@ def test_gate_active_keeps_every_matching_pattern(classifier: Classifier) -> Non
                 assert ident in active, (pattern.pattern, text)
 
 
+def test_gate_alternation_needs_one_whole_branch() -> None:
+    gate = _Gate()
+    (ident,) = gate.add((re.compile(r"(?:\bkuota (?:data|pulsa)\b)|(?:\bbeli tiket\b)"),))
+
+    # Words of different branches do not make the pattern possible.
+    assert ident not in gate.active("kuota habis untuk beli makan")
+    assert ident in gate.active("kuota data habis")
+    assert ident in gate.active("mau beli tiket pesawat")
+
+
 def test_gate_conditions_of_words_agree_per_word() -> None:
     gate = _Gate()
     gate.add(tuple(
