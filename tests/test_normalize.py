@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netno.normalize import (
+    _LINK_HINT_RE,
     MatchText,
     Token,
+    _linked_texts,
     _standard_forms,
     batch_tokens,
     indices_matching,
@@ -279,6 +283,13 @@ def test_batch_tokens_need_one_whole_batch() -> None:
     second = match_texts(["empat lima"])
     assert batch_tokens(first + second) is None
     assert batch_tokens(first[:1]) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="aHhTtPpSsWw:.@ ſİx\n", max_size=14), min_size=1, max_size=6))
+def test_linked_texts_agree_with_link_regex(texts: list[str]) -> None:
+    expected = {index for index, text in enumerate(texts) if _LINK_HINT_RE.search(text)}
+    assert _linked_texts(texts, "\x00".join(texts)) == expected
 
 
 @pytest.mark.parametrize("spoken", ["kalo", "klo", "KALO"])
