@@ -449,7 +449,8 @@ class _Gate:
         requires = self._requires
         candidates = set(self._always)
         for condition in met:
-            candidates.update(self._patterns_of.get(condition, ()))  # a start condition may have none
+            # A condition used only as a start condition has no patterns here.
+            candidates.update(self._patterns_of.get(condition, ()))
         return {
             ident
             for ident in candidates

@@ -599,33 +599,36 @@ def indices_matching(
 
 
 # Lower-case forms of what ``_LINK_HINT_RE`` finds. Under IGNORECASE, "s" also matches
-# the long s "ſ", whose lower case is itself, so a text with it takes the regex.
+# the long s "ſ", whose lower case is itself, so texts with it take the regex.
 _LINK_HINTS = ("@", "http", "www.")
 
 
-def _linked_texts(texts: list[str], joined: str) -> set[int]:
+def _linked_texts(texts: list[str]) -> set[int]:
     """Return the indices of the texts in which ``_LINK_HINT_RE`` finds a match.
 
-    ``joined`` is ``texts`` joined by ``_SEPARATOR``. Plain substring searches of the
-    lower-cased text replace the case-insensitive regex, which reads every character
-    in Python's regex engine; that needs lower-casing to keep every offset.
+    Plain substring searches of the lower-cased texts, joined, replace the
+    case-insensitive regex, which reads every character in Python's regex engine.
     """
-    lowered = joined.lower()
-    if len(lowered) != len(joined) or "ſ" in joined:
-        return indices_matching(_LINK_HINT_RE, texts, joined=joined)
+    lowered = [text.lower() for text in texts]
+    joined = _SEPARATOR.join(lowered)
     positions = []
     for hint in _LINK_HINTS:
-        position = lowered.find(hint)
+        position = joined.find(hint)
         while position >= 0:
-            after = position + len(hint)
             # "http" counts only as "http:" or "https:".
-            if hint != "http" or lowered.startswith((":", "s:"), after):
+            if hint != "http" or joined.startswith((":", "s:"), position + len(hint)):
                 positions.append(position)
-            position = lowered.find(hint, position + 1)
-    if not positions:
-        return set()
-    ends = list(accumulate(len(text) + len(_SEPARATOR) for text in texts))
-    return {bisect.bisect_right(ends, position) for position in positions}
+            position = joined.find(hint, position + 1)
+    # ``ends[i]`` is where text ``i + 1`` starts in ``joined``.
+    ends = list(accumulate(len(text) + len(_SEPARATOR) for text in lowered))
+    linked = {bisect.bisect_right(ends, position) for position in positions}
+    if "ſ" in joined:
+        linked.update(
+            index
+            for index, text in enumerate(texts)
+            if "ſ" in text and _LINK_HINT_RE.search(text)
+        )
+    return linked
 
 
 def match_texts(texts: list[str], *, forms: dict[str, str] | None = None) -> list[MatchText]:
@@ -648,7 +651,7 @@ def match_texts(texts: list[str], *, forms: dict[str, str] | None = None) -> lis
     results: list[MatchText | None] = [None] * len(texts)
     joined = _SEPARATOR.join(texts)
     if joined.count(_SEPARATOR) == max(len(texts) - 1, 0):
-        linked = _linked_texts(texts, joined)
+        linked = _linked_texts(texts)
     else:
         # Some text contains the separator itself, so the joined texts cannot be split again.
         linked = {
