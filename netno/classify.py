@@ -516,14 +516,23 @@ class _Gate:
         count = len(texts)
         words, word_of_token, text_of_token, positions, _ = tokens
 
-        # Condition ids met by each token, as (token, condition) pairs.
+        # Condition ids met by each word, then by each text: the union over its words,
+        # taken on rows of bits (one per condition) so that each token costs one row.
         word_index = {word: index for index, word in enumerate(words)}
-        sizes, conditions = self._conditions_of_words(words, word_index)
-        pair_token, pair_condition = _expand_sized(
-            word_of_token, sizes, conditions, np.arange(len(word_of_token), dtype=np.int64)
-        )
-        met = np.zeros((count, max(len(self._conditions), 1)), dtype=bool)
-        met[text_of_token[pair_token], pair_condition] = True
+        sizes, word_conditions = self._conditions_of_words(words, word_index)
+        condition_count = max(len(self._conditions), 1)
+        word_rows = np.zeros((len(words), condition_count), dtype=bool)
+        pair_word = np.repeat(np.arange(len(words)), sizes)
+        word_rows[pair_word, word_conditions] = True
+        packed = np.packbits(word_rows, axis=1)
+        met_packed = np.zeros((count, packed.shape[1]), np.uint8)
+        with_tokens = np.flatnonzero(np.bincount(text_of_token, minlength=count))
+        if len(with_tokens):
+            first_tokens = np.searchsorted(text_of_token, with_tokens)
+            met_packed[with_tokens] = np.bitwise_or.reduceat(
+                packed[word_of_token], first_tokens, axis=0
+            )
+        met = np.unpackbits(met_packed, axis=1, count=condition_count).astype(bool)
 
         # A pattern is active in a text that meets all conditions of one of its options.
         # Options are grouped by shape, so each group takes a few array steps.
@@ -545,12 +554,21 @@ class _Gate:
                 if spans:
                     found[index][ident] = spans
 
-        # (token, pattern) pairs: the token meets the pattern's start condition.
+        # (token, pattern) pairs: the token meets the pattern's start condition. The
+        # patterns each word can start are found first, then given to its tokens.
         starters: list[list[int]] = [[] for _ in range(len(self._conditions))]
         for ident, condition in enumerate(self._start_condition):
             if condition is not None:
                 starters[condition].append(ident)
-        token, pattern_of_pair = _expand(pair_condition, [tuple(s) for s in starters], pair_token)
+        word_of_start, started = _expand(
+            word_conditions, [tuple(s) for s in starters], pair_word
+        )
+        token, pattern_of_pair = _expand_sized(
+            word_of_token,
+            np.bincount(word_of_start, minlength=len(words)),
+            started,
+            np.arange(len(word_of_token), dtype=np.int64),
+        )
         text_index = text_of_token[token]
         keep = active[text_index, pattern_of_pair]
         token, pattern_of_pair, text_index = token[keep], pattern_of_pair[keep], text_index[keep]
