@@ -860,6 +860,17 @@ class Classifier:
         """
         return self._code_texts([text])[0].coding()
 
+    def classify_many(self, texts: list[str]) -> list[Coding]:
+        """Code many comments together, as ``code_frame`` does; equals ``classify`` on each.
+
+        Args:
+            texts: the comments as written.
+
+        Returns:
+            One coding per text, in order.
+        """
+        return [codes.coding() for codes in self._code_texts(texts)]
+
     def _code_texts(
         self, texts: list[str], forms: dict[str, str] | None = None
     ) -> list[_Codes]:

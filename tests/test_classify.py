@@ -552,6 +552,11 @@ def test_code_frame_equals_classify_per_comment(classifier: Classifier) -> None:
         ], text
 
 
+def test_classify_many_equals_classify(classifier: Classifier) -> None:
+    texts = _batch_phrasings() + list(BATCH_EDGE_CASES)
+    assert classifier.classify_many(texts) == [classifier.classify(text) for text in texts]
+
+
 def test_gate_scan_equals_finditer(classifier: Classifier) -> None:
     gate = classifier._gate
     # Normalised texts, plus raw ones whose double spaces and tabs the scan must route.
