@@ -524,15 +524,19 @@ class _Gate:
         word_rows = np.zeros((len(words), condition_count), dtype=bool)
         pair_word = np.repeat(np.arange(len(words)), sizes)
         word_rows[pair_word, word_conditions] = True
-        packed = np.packbits(word_rows, axis=1)
-        met_packed = np.zeros((count, packed.shape[1]), np.uint8)
+        # Bits are packed into 64-bit words, so each row takes a few machine words.
+        packed_bytes = -(-condition_count // 64) * 8
+        packed = np.zeros((len(words), packed_bytes), np.uint8)
+        packed[:, : -(-condition_count // 8)] = np.packbits(word_rows, axis=1)
+        met_packed = np.zeros((count, packed_bytes // 8), np.uint64)
         with_tokens = np.flatnonzero(np.bincount(text_of_token, minlength=count))
         if len(with_tokens):
             first_tokens = np.searchsorted(text_of_token, with_tokens)
             met_packed[with_tokens] = np.bitwise_or.reduceat(
-                packed[word_of_token], first_tokens, axis=0
+                packed.view(np.uint64)[word_of_token], first_tokens, axis=0
             )
-        met = np.unpackbits(met_packed, axis=1, count=condition_count).astype(bool)
+        met = np.unpackbits(met_packed.view(np.uint8), axis=1, count=condition_count)
+        met = met.astype(bool)
 
         # A pattern is active in a text that meets all conditions of one of its options.
         # Options are grouped by shape, so each group takes a few array steps.
