@@ -4,6 +4,7 @@ import streamlit as st
 
 from netno.ingest import (
     DEFAULT_MAX_ROWS,
+    JAKARTA,
     IngestError,
     IngestResult,
     Preview,
@@ -155,7 +156,13 @@ def choose_columns_by_hand(file_name: str, columns: list[str]) -> dict[str, str]
         mask_preview(result.comments.head(10)[["row_number", "text", "created_at"]]),
         hide_index=True,
         width="stretch",
-        column_config={"row_number": "Baris", "text": "Komentar", "created_at": "Tanggal"},
+        column_config={
+            "row_number": "Baris",
+            "text": "Komentar",
+            "created_at": st.column_config.DatetimeColumn(
+                "Tanggal (WIB)", format="YYYY-MM-DD HH:mm", timezone=str(JAKARTA)
+            ),
+        },
     )
     st.caption(
         f"Pratinjau sudah disamarkan. {format_number(len(result.comments))} komentar terbaca, "

@@ -173,9 +173,12 @@ def test_app_upload_asks_for_unknown_text_column(app_environment: str) -> None:
 
     text_box.select("isian").run()
     preview_text = app.dataframe[0].value.to_string()
+    preview_columns = json.loads(app.dataframe[0].proto.columns)
     assert not app.exception
     assert "gagal" in preview_text
     assert "mantap" in preview_text
+    assert preview_columns["text"]["label"] == "Komentar"
+    assert preview_columns["created_at"]["type_config"]["timezone"] == "Asia/Jakarta"
 
     app.button(key="ud_submit").click().run()
     batches = store.batches()
