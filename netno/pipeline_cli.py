@@ -13,7 +13,7 @@ import pandas as pd
 
 from netno.classify import Classifier
 from netno.cli import CommandError
-from netno.ingest import IngestError, IngestResult, TextColumnError, read_path
+from netno.ingest import IngestError, IngestResult, RowNote, TextColumnError, read_path
 from netno.numbers import format_number
 from netno.oserrors import describe_os_error
 from netno.pipeline import code_export, import_bytes, recode_store, remove_demo
@@ -25,6 +25,9 @@ _LOGGER = logging.getLogger(__name__)
 OUTPUT_COLUMNS = ["id", "text", "categories", "themes", "stages", "steps", "intent", "evidence"]
 CODE_COLUMNS = ["categories", "themes", "stages", "steps"]
 OUTPUT_FORMATS = (".jsonl", ".csv", ".xlsx")
+# Only this many notes are printed per file and the rest are counted, so a file full of
+# unreadable dates still gives a short output.
+MAX_NOTES_SHOWN = 10
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -114,6 +117,14 @@ def read_export(
     return result
 
 
+def note_lines(notes: list[RowNote], *, limit: int = MAX_NOTES_SHOWN) -> list[str]:
+    """Format the first ``limit`` row notes as indented lines, then count the rest."""
+    lines = [f"  baris {note.row_number}: {note.message}" for note in notes[:limit]]
+    if len(notes) > limit:
+        lines.append(f"  … dan {format_number(len(notes) - limit)} catatan lain")
+    return lines
+
+
 def _classifier(path: Path | None) -> Classifier:
     from netno.codebook import CodebookError, load_codebook
 
@@ -198,6 +209,8 @@ def run_classify(arguments: argparse.Namespace) -> int:
         f"{coded_share:.0%} mendapat sedikitnya satu kategori; "
         f"{len(ingest.skipped)} baris dilewati."
     )
+    for line in note_lines(ingest.notes):
+        print(line)
     return 0
 
 
@@ -247,6 +260,8 @@ def run_import(arguments: argparse.Namespace) -> int:
             f"{summary.rows_new} baru, {summary.rows_duplicate} duplikat, "
             f"{summary.rows_skipped} dilewati, {len(report.notes)} diubah."
         )
+        for line in note_lines(report.notes):
+            print(line)
         removed = remove_demo(store, actor=arguments.user)
         if removed:
             print(f"Data contoh ({removed} komentar) dihapus karena data asli sudah masuk.")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from netno.cli import CommandError
 from netno.codebook import default_codebook
+from netno.numbers import format_number
 from netno.pipeline_cli import check_output_path
 from netno.priority import PriorityError, available_months, previous_month
 from netno.report import ReportError, build_report_data, write_html, write_xlsx
@@ -48,22 +49,60 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_report)
 
 
-def _load_coded(arguments: argparse.Namespace) -> pd.DataFrame:
+def drop_duplicate_comments(coded: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Drop comments that repeat an earlier row, by the key ``import`` uses for stored comments.
+
+    The key (``netno.store.dedup_key``) is the platform's own id when there is one,
+    otherwise the author, time and text with whitespace collapsed. The first row wins.
+
+    Returns:
+        The frame without the repeats and the number of rows dropped.
+    """
+    from netno.store import dedup_key
+
+    if coded.empty:
+        return coded, 0
+
+    keys = pd.Series(
+        [
+            dedup_key(
+                platform=_text_or_none(row.platform) or "lainnya",
+                source_id=_text_or_none(row.source_id),
+                author=_text_or_none(row.author),
+                created_at=None if pd.isna(row.created_at) else row.created_at,
+                text=str(row.text),
+            )
+            for row in coded[["platform", "source_id", "author", "created_at", "text"]].itertuples()
+        ],
+        index=coded.index,
+    )
+    repeated = keys.duplicated()
+    return coded[~repeated].reset_index(drop=True), int(repeated.sum())
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _load_coded(arguments: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+    """Load the coded comments and count the duplicates dropped from the input files."""
     # Imported here because the pipeline and the store load heavier dependencies.
     if arguments.db:
         from netno.store import Store, StoreError
 
         try:
-            return Store(arguments.db, create=False).coded_frame()
+            # Stored comments are unique already because ``import`` drops duplicates.
+            return Store(arguments.db, create=False).coded_frame(), 0
         except StoreError as error:
             raise CommandError(str(error)) from error
     from netno.ingest import IngestError
     from netno.pipeline import code_files
 
     try:
-        return code_files(list(arguments.inputs))
+        coded = code_files(list(arguments.inputs))
     except IngestError as error:
         raise CommandError(str(error)) from error
+    return drop_duplicate_comments(coded)
 
 
 def run_report(arguments: argparse.Namespace) -> int:
@@ -86,7 +125,7 @@ def run_report(arguments: argparse.Namespace) -> int:
         except PriorityError as error:
             raise CommandError(str(error)) from error
 
-    coded = _load_coded(arguments)
+    coded, duplicates = _load_coded(arguments)
     if arguments.period and arguments.period not in available_months(coded):
         months = available_months(coded)
         known = f"{months[0]} s.d. {months[-1]}" if months else "tidak ada"
@@ -103,5 +142,11 @@ def run_report(arguments: argparse.Namespace) -> int:
             write_html(data, output)
     except (PriorityError, ReportError) as error:
         raise CommandError(str(error)) from error
-    print(f"Laporan {data.period_label} ditulis ke {output}.")
+    if arguments.db:
+        print(f"Laporan {data.period_label} ditulis ke {output}.")
+    else:
+        print(
+            f"Laporan {data.period_label} ditulis ke {output}; "
+            f"{format_number(duplicates)} komentar duplikat dibuang."
+        )
     return 0

@@ -151,6 +151,67 @@ def test_app_upload_preview_hides_personal_data(app_environment: str) -> None:
     assert not app.exception
     assert "penguji_satu" not in shown.to_string()
     assert "3456" not in shown.to_string()
+
+
+def test_app_upload_asks_for_unknown_text_column(app_environment: str) -> None:
+    store = Store(app_environment)
+    app = start_app()
+    app.switch_page("pages/unggah_data.py")
+    app.run()
+
+    data = b"no,isian,kode\n1,gagal,A\n2,mantap,B\n"
+    app.get("file_uploader")[0].set_value(("tanpa_judul.csv", data, "text/csv"))
+    app.run()
+
+    assert not app.exception
+    assert not app.error
+    text_box = app.selectbox(key="ud_text_column")
+    assert text_box.options == ["no", "isian", "kode"]
+    assert text_box.value is None
+    assert app.selectbox(key="ud_date_column").options == ["(tidak ada)", "no", "isian", "kode"]
+    assert not app.button, "import offered before a text column is chosen"
+
+    text_box.select("isian").run()
+    preview_text = app.dataframe[0].value.to_string()
+    preview_columns = json.loads(app.dataframe[0].proto.columns)
+    assert not app.exception
+    assert "gagal" in preview_text
+    assert "mantap" in preview_text
+    assert preview_columns["text"]["label"] == "Komentar"
+    assert preview_columns["created_at"]["type_config"]["timezone"] == "Asia/Jakarta"
+
+    app.button(key="ud_submit").click().run()
+    batches = store.batches()
+    assert not app.exception
+    assert any("Batch" in success.value for success in app.success)
+    assert batches[-1].file_name == "tanpa_judul.csv"
+    assert batches[-1].rows_new == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("judul_saja.csv", b"no,isian,kode\n"),
+        ("kosong.csv", b""),
+        ("gambar.csv", b"\x89PNG\x00\x01"),
+    ],
+)
+def test_app_upload_rejected_file_offers_no_columns(
+    app_environment: str, name: str, data: bytes
+) -> None:
+    app = start_app()
+    app.switch_page("pages/unggah_data.py")
+    app.run()
+
+    app.get("file_uploader")[0].set_value((name, data, "text/csv"))
+    app.run()
+
+    assert not app.exception
+    assert app.error
+    assert not app.selectbox
+    assert not app.button
+
+
 ENGLISH_HEADERS = {"term", "count", "count_a", "rate_a", "change", "comments", "variants"}
 MY_PAGES_WITH_SELECTBOXES = [
     "pages/frekuensi_kata.py",

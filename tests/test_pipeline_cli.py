@@ -233,3 +233,50 @@ def test_report_refuses_to_overwrite_input(export_path, capsys) -> None:
 
     assert code == 2
     assert same.read_bytes() == original
+
+
+def _export_with_bad_dates(tmp_path, bad_rows: int):
+    lines = ["review_id,text,rating,date"]
+    for number in range(1, bad_rows + 1):
+        lines.append(f"b{number},Aplikasi error terus waktu bayar nomor {number},1,kemarin sore")
+    lines.append("ok1,Mantap pelayanannya cepat,5,2026-05-04 12:00:00")
+    path = tmp_path / "tanggal_rusak.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_lists_row_notes(export_path, tmp_path, sqlite_url, capsys) -> None:
+    path = _export_with_bad_dates(tmp_path, 2)
+
+    code = main(["import", str(path), "--db", sqlite_url])
+    lines = capsys.readouterr().out.splitlines()
+
+    assert code == 0
+    assert "2 diubah" in lines[0]
+    assert lines[1].startswith("  baris 1: Tanggal 'kemarin sore' tidak terbaca")
+    assert lines[2].startswith("  baris 2: Tanggal 'kemarin sore' tidak terbaca")
+    assert not any("catatan lain" in line for line in lines)
+
+
+def test_import_caps_row_notes_at_ten(export_path, tmp_path, sqlite_url, capsys) -> None:
+    path = _export_with_bad_dates(tmp_path, 13)
+
+    main(["import", str(path), "--db", sqlite_url])
+    lines = capsys.readouterr().out.splitlines()
+    note_lines = [line for line in lines if line.startswith("  baris ")]
+
+    assert len(note_lines) == 10
+    assert note_lines[-1].startswith("  baris 10: ")
+    assert "  … dan 3 catatan lain" in lines
+
+
+def test_classify_lists_row_notes(export_path, tmp_path, capsys) -> None:
+    path = _export_with_bad_dates(tmp_path, 1)
+
+    code = main(["classify", str(path), "-o", str(tmp_path / "hasil.jsonl")])
+    lines = capsys.readouterr().out.splitlines()
+
+    assert code == 0
+    assert "2 komentar dikodekan" in lines[0]
+    assert lines[1].startswith("  baris 1: Tanggal 'kemarin sore' tidak terbaca")
+    assert len(lines) == 2

@@ -389,3 +389,59 @@ def test_report_command_needs_inputs_or_db(tmp_path):
 
     with pytest.raises(CommandError, match="--db"):
         arguments.handler(arguments)
+
+
+def _summary_value(path, label):
+    sheet = openpyxl.load_workbook(path)["Ringkasan"]
+    return next(row[1] for row in sheet.iter_rows(values_only=True) if row[0] == label)
+
+
+def test_report_command_drops_repeated_file(tmp_path, export_file, capsys):
+    output = tmp_path / "laporan.xlsx"
+    arguments = _parse(
+        ["report", str(export_file), str(export_file), "-o", str(output), "--period", "2024-03"]
+    )
+
+    code = arguments.handler(arguments)
+
+    assert code == 0
+    assert _summary_value(output, "Jumlah komentar") == 3
+    assert "5 komentar duplikat dibuang" in capsys.readouterr().out
+
+
+def test_report_command_drops_duplicates_without_ids(tmp_path, monkeypatch, capsys):
+    # Without platform ids, author, time and text identify a comment, as in the store.
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-laporan-yang-panjang")
+    header = "pengguna,komentar,tanggal\n"
+    first = tmp_path / "maret.csv"
+    first.write_text(
+        header
+        + "warga1,Status pembayaran masih menunggu,2024-03-02 10:00:00\n"
+        + "warga1,Status pembayaran masih menunggu,2024-03-02 10:00:00\n"
+        + "warga2,Status pembayaran masih menunggu,2024-03-02 10:00:00\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "maret_lagi.csv"
+    second.write_text(
+        header
+        + "warga1,Status  pembayaran masih menunggu,2024-03-02 10:00:00\n"
+        + "warga1,Status pembayaran masih menunggu,2024-03-05 10:00:00\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "laporan.xlsx"
+    arguments = _parse(["report", str(first), str(second), "-o", str(output)])
+
+    arguments.handler(arguments)
+
+    assert _summary_value(output, "Jumlah komentar") == 3
+    assert "2 komentar duplikat dibuang" in capsys.readouterr().out
+
+
+def test_report_command_single_file_keeps_all(tmp_path, export_file, capsys):
+    output = tmp_path / "laporan.xlsx"
+    arguments = _parse(["report", str(export_file), "-o", str(output)])
+
+    arguments.handler(arguments)
+
+    assert _summary_value(output, "Jumlah komentar") == len(EXPORT_COMMENTS)
+    assert "0 komentar duplikat dibuang" in capsys.readouterr().out
