@@ -280,8 +280,20 @@ _INT64_MAX = 2**63 - 1
 
 
 def _to_int(value: object) -> int | None:
-    """Parse a like count or rating ("1.234", "4,0", "1,2rb", 5.0); None when not a number."""
-    result: float | None = None
+    """Parse a like count or rating ("1.234", "4,0", "1,2rb", 5.0); None when not a number.
+
+    A fraction is rounded. The comment frame gets ``_checked_counts`` instead, which
+    empties fractions.
+    """
+    number = _to_number(value)
+    if number is None or abs(number) > _INT64_MAX:
+        return None
+    return round(number)
+
+
+def _to_number(value: object) -> int | float | None:
+    """Parse a like count or rating as written, without rounding; None when not a number."""
+    result: int | float | None = None
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
@@ -299,26 +311,77 @@ def _to_int(value: object) -> int | None:
             result = float(suffix.group(1).replace(",", ".")) * _SUFFIX_FACTOR[
                 suffix.group(2).lower()
             ]
-    if result is None or abs(result) > _INT64_MAX:
+    return result
+
+
+@dataclass(frozen=True)
+class _CountRule:
+    """The whole numbers a like or rating column may store, and its name in notes."""
+
+    label: str
+    low: int
+    high: int
+
+
+# The comments table accepts likes >= 0 only (CHECK ck_comments_likes) in an INTEGER
+# column, which PostgreSQL stores in 32 bits. Play Store ratings are 1 to 5 stars.
+_LIKES_RULE = _CountRule("Jumlah suka", 0, 2**31 - 1)
+_RATING_RULE = _CountRule("Rating", 1, 5)
+
+
+def _count_problem(number: int | float, rule: _CountRule) -> str | None:
+    """Say in Indonesian why ``number`` cannot be stored under ``rule``; None when it can."""
+    if isinstance(number, float) and not number.is_integer():
+        return "bukan bilangan bulat"
+    if rule.low <= number <= rule.high:
         return None
-    return round(result)
+    if rule.low == 0 and number < 0:
+        return "bernilai negatif, padahal harus 0 atau lebih"
+    return f"di luar rentang {_fmt_int(rule.low)} sampai {_fmt_int(rule.high)}"
 
 
-def _to_ints(values: list[object]) -> list[int | None]:
-    """Apply ``_to_int`` to many cells, parsing each distinct string once.
+def _checked_counts(
+    values: list[object], row_numbers: list[int], rule: _CountRule
+) -> tuple[list[int | None], list[RowNote]]:
+    """Parse like counts or ratings, emptying each number ``rule`` does not allow.
 
-    A rating or like column repeats few strings, such as "5" and "1".
+    A fraction ("1,5", 3.5) is emptied, not rounded, because a rounded count is a guess.
+    A cell that is not a number at all is emptied without a note. Each distinct string
+    is parsed once, because a rating or like column repeats few strings ("5", "1").
+
+    Returns:
+        The numbers, one per cell, and a note for each emptied number.
     """
-    parsed: dict[str, int | None] = {}
+    parsed: dict[str, int | float | None] = {}
     numbers: list[int | None] = []
-    for value in values:
+    notes: list[RowNote] = []
+    for value, row_number in zip(values, row_numbers, strict=True):
         if type(value) is str:
             if value not in parsed:
-                parsed[value] = _to_int(value)
-            numbers.append(parsed[value])
+                parsed[value] = _to_number(value)
+            number = parsed[value]
         else:
-            numbers.append(_to_int(value))
-    return numbers
+            number = _to_number(value)
+        if number is None:
+            numbers.append(None)
+            continue
+        problem = _count_problem(number, rule)
+        if problem is None:
+            numbers.append(int(number))
+            continue
+        numbers.append(None)
+        notes.append(RowNote(row_number, (
+            f"{rule.label} '{_shown_cell(value)}' {problem}. Nilai itu dikosongkan, tetapi "
+            "komentarnya tetap diimpor. Perbaiki nilai di file sumber lalu unggah ulang bila "
+            f"{rule.label.lower()} diperlukan."
+        )))
+    return numbers, notes
+
+
+def _shown_cell(value: object) -> str:
+    """Return a cell as text for a message, cut to 40 characters."""
+    text = _cell_text(value) or ""
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 _ISO_RE = re.compile(
@@ -1219,8 +1282,12 @@ class _Builder:
         out["text"].extend(kept_cells(texts))
         if len(instants):
             self.instants.append(instants)
-        out["likes"].extend(_to_ints(kept_cells(cells.get("likes", empty).values)))
-        out["rating"].extend(_to_ints(kept_cells(cells.get("rating", empty).values)))
+        for role, rule in (("likes", _LIKES_RULE), ("rating", _RATING_RULE)):
+            numbers, notes = _checked_counts(
+                kept_cells(cells.get(role, empty).values), kept_rows, rule
+            )
+            out[role].extend(numbers)
+            self.notes.extend(notes)
         out["platform"].extend([self.platform] * len(kept))
         out["row_number"].extend(kept_rows)
 
@@ -1660,7 +1727,9 @@ def _finish(builder: _Builder, source_format: str, guess: ColumnGuess) -> Ingest
         rows_read=builder.rows_read,
         source_format=source_format,
         columns=guess,
-        notes=builder.notes,
+        # Each check appends its own notes, so a stable sort lists them by row number and
+        # keeps the check order within a row.
+        notes=sorted(builder.notes, key=lambda note: note.row_number),
     )
 
 

@@ -24,6 +24,8 @@ from netno.ingest import (
     read_comments,
     read_path,
 )
+from netno.pipeline import import_bytes
+from netno.store import Store
 
 
 def _read(built: tuple[str, bytes], **kwargs) -> ingest.IngestResult:
@@ -541,6 +543,110 @@ def test_read_comments_out_of_range_dates_few_rows():
 
     assert result.comments["created_at"].isna().tolist() == [True, False]
     assert [note.row_number for note in result.notes] == [1]
+
+
+def _notes_by_row(result: ingest.IngestResult) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = {}
+    for note in result.notes:
+        notes.setdefault(note.row_number, []).append(note.message)
+    return notes
+
+
+def test_read_comments_negative_likes_emptied_with_note():
+    data = (
+        "nama,komentar,tanggal,likes\n"
+        "tari,Antrean online lancar,2024-03-01 09:00:00,-3\n"
+        "bimo,Foto ditolak terus,2024-03-02 09:00:00,4\n"
+    )
+    result = read_comments(data.encode(), "suka_negatif.csv")
+
+    assert result.comments["likes"].isna().tolist() == [True, False]
+    assert result.comments["likes"][1] == 4
+    notes = _notes_by_row(result)
+    assert list(notes) == [1]
+    assert "Jumlah suka '-3'" in notes[1][0]
+    assert "negatif" in notes[1][0]
+    assert "dikosongkan" in notes[1][0]
+
+
+def test_read_comments_play_store_bad_score_and_thumbs():
+    reviews = [
+        {"reviewId": "ps-1", "content": "Tidak bisa login", "score": 0, "thumbsUpCount": 2},
+        {"reviewId": "ps-2", "content": "Sangat membantu", "score": 6, "thumbsUpCount": -1},
+        {"reviewId": "ps-3", "content": "Lumayan cepat", "score": 3.5, "thumbsUpCount": 2.7},
+        {"reviewId": "ps-4", "content": "Sudah bagus", "score": 4, "thumbsUpCount": 0},
+    ]
+    data = "\n".join(json.dumps(review) for review in reviews)
+    result = read_comments(data.encode(), "ulasan_rusak.jsonl")
+
+    frame = result.comments
+    assert frame["rating"].isna().tolist() == [True, True, True, False]
+    assert frame["rating"][3] == 4
+    assert frame["likes"].isna().tolist() == [False, True, True, False]
+    assert frame["likes"].tolist()[0] == 2
+    notes = _notes_by_row(result)
+    assert "Rating '0' di luar rentang 1 sampai 5" in notes[1][0]
+    assert "Jumlah suka '-1' bernilai negatif" in notes[2][0]
+    assert "Rating '6'" in notes[2][1]
+    assert "Jumlah suka '2.7' bukan bilangan bulat" in notes[3][0]
+    assert "Rating '3.5' bukan bilangan bulat" in notes[3][1]
+    assert 4 not in notes
+
+
+def test_read_comments_fractional_likes_not_rounded():
+    data = (
+        "Komentar;Rating;Suka\n"
+        "Verifikasi wajah gagal;4,0;1,5\n"
+        "Kode billing cepat keluar;2,5;1.234\n"
+    )
+    result = read_comments(data.encode(), "pecahan.csv")
+
+    frame = result.comments
+    assert pd.isna(frame["likes"][0])
+    assert frame["rating"][0] == 4
+    assert pd.isna(frame["rating"][1])
+    assert frame["likes"][1] == 1234
+    notes = _notes_by_row(result)
+    assert "Jumlah suka '1,5' bukan bilangan bulat" in notes[1][0]
+    assert "Rating '2,5' bukan bilangan bulat" in notes[2][0]
+
+
+def test_read_comments_json_negative_like_count():
+    payload = [
+        {"id": "k1", "text": "Jadwal wawancara penuh", "like_count": -1},
+        {"id": "k2", "text": "Petugas ramah", "like_count": 3},
+    ]
+    result = read_comments(json.dumps(payload).encode(), "ig.json")
+
+    assert pd.isna(result.comments["likes"][0])
+    assert result.comments["likes"][1] == 3
+    assert [note.row_number for note in result.notes] == [1]
+
+
+def test_read_comments_likes_beyond_database_integer():
+    data = "komentar,suka\nserver sibuk terus,99999999999\nsudah normal,2147483647\n"
+    result = read_comments(data.encode(), "besar.csv")
+
+    assert pd.isna(result.comments["likes"][0])
+    assert result.comments["likes"][1] == 2_147_483_647
+    assert "di luar rentang 0 sampai 2.147.483.647" in result.notes[0].message
+
+
+def test_read_comments_bad_likes_store_the_rest(sqlite_url, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-ingest-yang-cukup-panjang")
+    data = (
+        "nama,komentar,tanggal,likes,rating\n"
+        "sari,Pembayaran gagal terus,2024-04-01 10:00:00,-3,7\n"
+        "hadi,Wawancara cepat,2024-04-02 10:00:00,5,5\n"
+    )
+    store = Store(sqlite_url)
+    report = import_bytes(data.encode(), "campur.csv", store, uploaded_by="uji")
+
+    assert report.batch.rows_new == 2
+    assert len(report.notes) == 2
+    stored = store.coded_frame().set_index("text")
+    assert pd.isna(stored.loc["Pembayaran gagal terus", "likes"])
+    assert stored.loc["Wawancara cepat", "likes"] == 5
 
 
 def test_read_comments_emoji_only_kept():
