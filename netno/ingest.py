@@ -757,28 +757,103 @@ def _header_index(sample: list[list[object]]) -> int:
     return 0
 
 
+_DELIMITERS = (",", ";", "\t", "|")
+
+
 def _sniff_delimiter(text: str, extension: str) -> str:
-    """Pick the delimiter (comma, semicolon, tab, pipe) that splits the sample most evenly."""
+    """Pick the delimiter (comma, semicolon, tab, pipe) of a CSV text.
+
+    The header line decides first. When it names known columns, a delimiter that
+    does not split it cannot be the delimiter, because comment texts may contain
+    commas but a header of several columns contains its delimiter. Among the other
+    delimiters, the one that splits the data rows most evenly wins, with a bonus when
+    it splits the header into as many fields as the data rows.
+
+    NOTE: without known column names the first line counts as the header, so a title
+    line with a comma above a semicolon table can still make the comma win.
+    """
     sample = text[:262_144]
     if len(text) > len(sample) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
-    best, best_score = ("\t" if extension == ".tsv" else ","), -1.0
-    for delimiter in (",", ";", "\t", "|"):
-        try:
-            reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-            rows = [r for r in islice(reader, 50) if r]
-        except csv.Error:
-            continue
-        if not rows:
-            continue
-        counts = [len(r) for r in rows]
+    default = "\t" if extension == ".tsv" else ","
+    header, body, decisive = _split_at_header_line(sample)
+    widths = {delimiter: len(_split_line(header, delimiter)) for delimiter in _DELIMITERS}
+    candidates = list(_DELIMITERS)
+    if decisive:
+        candidates = [delimiter for delimiter in _DELIMITERS if widths[delimiter] >= 2]
+        if not candidates:
+            return _one_column_delimiter(body, default)
+
+    best, best_score = default, -1.0
+    for delimiter in candidates:
+        counts = [len(row) for row in _sample_rows(body, delimiter)] or [widths[delimiter]]
         common = max(set(counts), key=counts.count)
-        if common < 2:
+        if common < 2 and widths[delimiter] < 2:
             continue
         score = counts.count(common) / len(counts) * 10 + min(common, 10)
+        if widths[delimiter] == common:
+            score += 10
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
+    """Parse the first 50 non-empty rows of ``text``; [] when the csv module rejects it."""
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return [row for row in islice(reader, 50) if row]
+    except csv.Error:
+        return []
+
+
+def _split_at_header_line(sample: str) -> tuple[str, str, bool]:
+    """Find the header line among the first lines: the line naming the most known columns.
+
+    Returns:
+        The header line, the text after it, and whether known column names found it.
+        Without known names the first non-blank line is the header, not decisively,
+        because it may be a title line above the table.
+    """
+    lines = sample.splitlines(keepends=True)
+    first_at, best_at, best_known = -1, -1, 0
+    scanned = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if first_at < 0:
+            first_at = index
+        known = max(
+            sum(1 for cell in _split_line(line, delimiter) if _key(cell) in _ALL_ROLE_KEYS)
+            for delimiter in _DELIMITERS
+        )
+        if known > best_known:
+            best_at, best_known = index, known
+        scanned += 1
+        if scanned == _HEADER_SCAN_ROWS:
+            break
+    header_at = best_at if best_at >= 0 else max(first_at, 0)
+    if not lines:
+        return "", "", False
+    start = sum(len(line) for line in lines[:header_at])
+    header = lines[header_at]
+    return header, sample[start + len(header):], best_at >= 0
+
+
+def _one_column_delimiter(body: str, default: str) -> str:
+    """Return the delimiter that splits the fewest data rows of a one-column file."""
+    def split_rows(delimiter: str) -> int:
+        return sum(1 for row in _sample_rows(body, delimiter) if len(row) > 1)
+
+    ordered = [default] + [delimiter for delimiter in _DELIMITERS if delimiter != default]
+    return min(ordered, key=split_rows)
 
 
 def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None) -> _Table:

@@ -388,6 +388,84 @@ def test_read_comments_utf8_bom():
     assert result.comments["text"][0] == "Kuota habis terus 😭"
 
 
+def test_read_comments_semicolon_texts_full_of_commas():
+    lines = ["nama;komentar;tanggal;suka"]
+    lines += [
+        f"warga{number};Antrean ke-{number}, loket dua, agak lama, tapi tertib, terima kasih;"
+        f"2024-02-{number % 28 + 1:02d} 09:00:00;{number}"
+        for number in range(30)
+    ]
+    result = read_comments(("\n".join(lines) + "\n").encode(), "titik_koma_koma.csv")
+
+    frame = result.comments
+    assert len(frame) == 30
+    assert result.columns.text == "komentar"
+    assert frame["text"][0] == "Antrean ke-0, loket dua, agak lama, tapi tertib, terima kasih"
+    assert frame["author"][29] == "warga29"
+    assert frame["likes"][29] == 29
+    assert frame["created_at"].notna().all()
+
+
+def test_read_comments_tab_texts_with_commas_and_semicolons():
+    lines = ["nama\tkomentar\ttanggal"]
+    lines += [
+        f"pengguna{number}\tKuota habis; coba besok, lusa, atau Senin; kata CS, sabar, ya, kak\t"
+        "2024-05-01 10:00:00"
+        for number in range(20)
+    ]
+    result = read_comments(("\n".join(lines) + "\n").encode(), "tab.txt")
+
+    frame = result.comments
+    assert len(frame) == 20
+    assert frame["text"][0] == "Kuota habis; coba besok, lusa, atau Senin; kata CS, sabar, ya, kak"
+    assert frame["author"][19] == "pengguna19"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_read_comments_each_delimiter(delimiter):
+    rows = [
+        ["review_id", "text", "rating", "date"],
+        ["d1", "Aplikasi lancar jaya", "5", "2024-01-01 10:00:00"],
+        ["d2", "Verifikasi wajah gagal", "1", "2024-01-02 10:00:00"],
+    ]
+    data = "\n".join(delimiter.join(row) for row in rows) + "\n"
+    result = read_comments(data.encode(), "pemisah.csv")
+
+    assert result.comments["text"].tolist() == ["Aplikasi lancar jaya", "Verifikasi wajah gagal"]
+    assert result.comments["rating"].tolist() == [5, 1]
+
+
+def test_read_comments_one_column_texts_with_commas():
+    data = "komentar\nhalo, apa kabar, min\nkuota, kapan dibuka\nsiap\n"
+    result = read_comments(data.encode(), "satu_kolom.csv")
+
+    assert result.comments["text"].tolist() == [
+        "halo, apa kabar, min", "kuota, kapan dibuka", "siap"
+    ]
+
+
+def test_read_comments_semicolon_under_title_line():
+    lines = ["Ekspor komentar, Maret 2024", "", "Nama;Komentar;Tanggal"]
+    lines += [f"ani{number};Bagus, cepat, rapi, ramah;01/03/2024" for number in range(10)]
+    result = read_comments(("\n".join(lines) + "\n").encode(), "berjudul.csv")
+
+    assert len(result.comments) == 10
+    assert result.comments["text"][0] == "Bagus, cepat, rapi, ramah"
+
+
+def test_read_comments_ragged_rows_kept():
+    data = (
+        "review_id,text,rating,date\n"
+        "g1,Lancar,5\n"
+        "g2,Gagal bayar,1,2024-01-02 10:00:00,lebih\n"
+        "g3,Normal,4,2024-01-03 10:00:00\n"
+    )
+    result = read_comments(data.encode(), "tidak_rata.csv")
+
+    assert result.comments["source_id"].tolist() == ["g1", "g2", "g3"]
+    assert pd.isna(result.comments["created_at"][0])
+
+
 def test_read_comments_cp1252():
     result = _read(make.cp1252())
     assert result.comments["text"][0] == "Pelayanan café depan kantor – cepat sekali"
