@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError as XMLParseError
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
+
+if TYPE_CHECKING:
+    from _csv import Reader as _CsvReader
 
 __all__ = [
     "JAKARTA",
@@ -864,8 +867,9 @@ def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None)
         _check_csv_row_count(text, delimiter, filename, max_rows)
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = _checked_records(reader, text, delimiter, filename)
     try:
-        sample: list[list[object]] = [list(r) for r in islice(reader, _HEADER_SCAN_ROWS)]
+        sample: list[list[object]] = [list(r) for r in islice(records, _HEADER_SCAN_ROWS)]
     except csv.Error as error:
         raise IngestError(
             f"File CSV '{filename}' tidak dapat dibaca: {error}. Buka dan simpan ulang "
@@ -877,7 +881,7 @@ def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None)
     def rows() -> Iterator[list[object]]:
         try:
             yield from sample[header_at + 1:]
-            yield from reader
+            yield from records
         except csv.Error as error:
             raise IngestError(
                 f"File CSV '{filename}' rusak setelah baris {reader.line_num}: {error}. "
@@ -887,6 +891,67 @@ def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None)
     line_breaks = text.count("\n") or text.count("\r")
     estimate = max(0, line_breaks - header_at - (0 if text.endswith(("\n", "\r")) else -1) - 1)
     return _Table(columns, rows(), "csv", estimate)
+
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def _checked_records(
+    reader: _CsvReader, text: str, delimiter: str, filename: str
+) -> Iterator[list[Any]]:
+    """Yield the records of ``reader``, then reject the file when its last record is cut.
+
+    The csv module ends a quoted field that is still open at the end of the file
+    without an error, so one stray quote makes the rest of the file a single cell.
+
+    Raises:
+        IngestError: a field of the last record opens a quote that never closes.
+    """
+    line_num = reader.line_num
+    begin = line_num
+    for row in reader:
+        begin, line_num = line_num, reader.line_num
+        yield row
+    if line_num - begin < 2:
+        return  # A record of one line cannot hold an open quote running to the end.
+
+    breaks = islice(_LINE_BREAK_RE.finditer(text), begin - 1, None) if begin else None
+    first_break = next(breaks, None) if breaks is not None else None
+    start = first_break.end() if first_break is not None else 0
+    quote_at = _unclosed_quote_at(text[start:], delimiter)
+    if quote_at is None:
+        return
+    line = begin + 1 + len(_LINE_BREAK_RE.findall(text, start, start + quote_at))
+    opened = " ".join(text[start + quote_at + 1:start + quote_at + 200].split())
+    shown = opened if len(opened) <= 40 else opened[:39] + "…"
+    raise IngestError(
+        f"File CSV '{filename}' berisi tanda kutip (\") yang dibuka di baris {line} (baris "
+        f"judul kolom ikut dihitung) tetapi tidak pernah ditutup, sehingga seluruh sisa file "
+        f"terbaca sebagai satu sel: \"{shown}\". Tambahkan tanda kutip penutup di akhir teks "
+        "itu, atau ekspor ulang file, lalu unggah lagi."
+    )
+
+
+def _unclosed_quote_at(record: str, delimiter: str) -> int | None:
+    """Return the offset of a quote that opens a field of ``record`` and never closes.
+
+    The fields are read as the csv module reads them by default: a quote opens a
+    quoted field only as a field's first character, and "" inside it is one quote.
+    """
+    other = f"[^{re.escape(delimiter)}\r\n]*"
+    # The possessive *+ keeps a doubled quote at the end from counting as a close.
+    quoted = re.compile(f'"(?:[^"]++|"")*+"{other}')
+    unquoted = re.compile(other)
+    position = 0
+    while True:
+        pattern = quoted if record.startswith('"', position) else unquoted
+        match = pattern.match(record, position)
+        if match is None:  # only a quoted field fails to match: its quote never closes
+            return position
+        position = match.end()
+        if not record.startswith(delimiter, position):
+            return None  # a line break or the end of the text ends the record
+        position += len(delimiter)
 
 
 def _check_csv_row_count(text: str, delimiter: str, filename: str, max_rows: int) -> None:

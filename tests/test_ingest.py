@@ -496,6 +496,64 @@ def test_read_comments_quoted_newlines():
     assert result.comments["source_id"].tolist() == ["q1", "q2"]
 
 
+_UNCLOSED_QUOTE = (
+    "id,komentar,tanggal\n"
+    '1,"komentar satu tanpa penutup,2024-01-05 10:11:12\n'
+    "2,Loket tiga cepat sekali,2024-01-06 08:00:00\n"
+    '3,Petugas bilang ""sabar"" saja,2024-01-07 09:30:00\n'
+)
+
+
+def test_read_comments_unclosed_quote_rejected():
+    with pytest.raises(IngestError) as caught:
+        read_comments(_UNCLOSED_QUOTE.encode(), "kutip_terbuka.csv")
+
+    message = str(caught.value)
+    assert "tanda kutip" in message
+    assert "baris 2" in message
+    assert '"komentar satu tanpa penutup' in message
+    assert "ekspor ulang" in message
+
+
+def test_preview_unclosed_quote_rejected():
+    with pytest.raises(IngestError, match="tidak pernah ditutup"):
+        preview(_UNCLOSED_QUOTE.encode(), "kutip_terbuka.csv")
+
+
+def test_read_comments_unclosed_quote_stores_nothing(sqlite_url, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-ingest-yang-cukup-panjang")
+    store = Store(sqlite_url)
+
+    with pytest.raises(IngestError, match="baris 2"):
+        import_bytes(_UNCLOSED_QUOTE.encode(), "kutip_terbuka.csv", store, uploaded_by="uji")
+    assert store.comment_count() == 0
+    assert store.batches() == []
+
+
+def test_read_comments_unclosed_quote_line_after_multiline_row():
+    data = (
+        "id;komentar;tanggal\n"
+        '1;"Baris pertama\nlanjut di baris kedua";2024-01-05\n'
+        '2;"tidak ditutup;2024-01-06\n'
+        "3;tertib;2024-01-07\n"
+    )
+    with pytest.raises(IngestError, match="baris 4"):
+        read_comments(data.encode(), "titik_koma.csv")
+
+
+def test_read_comments_quoted_multiline_last_row_kept():
+    data = (
+        "id,komentar,tanggal\n"
+        "1,Lancar,2024-01-05 10:00:00\n"
+        '2,"Foto ditolak,\ncoba lagi ""besok"" katanya",2024-01-06 10:00:00'
+    )
+    result = read_comments(data.encode(), "akhir_multibaris.csv")
+
+    assert result.comments["text"].tolist() == [
+        "Lancar", 'Foto ditolak,\ncoba lagi "besok" katanya'
+    ]
+
+
 def test_read_comments_xlsx_sheets_merged_formulas_empty_rows():
     result = _read(make.xlsx_workbook())
     frame = result.comments
