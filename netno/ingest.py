@@ -1260,18 +1260,28 @@ def _json_records(payload: Any) -> list[dict[str, Any]]:
     return [payload]
 
 
-def _walk(
-    records: Iterable[dict[str, Any]], parent: str | None = None, depth: int = 0
-) -> Iterator[tuple[dict[str, object], str | None]]:
-    """Yield each comment (flattened) with the id of the comment it replies to, any depth."""
-    for record in records:
+def _walk(records: Iterable[Any]) -> Iterator[tuple[dict[str, object], str | None]]:
+    """Yield each comment (flattened) with the id of the comment it replies to, any depth.
+
+    Comments come in document order: each comment, then its replies. A stack of
+    sibling iterators replaces recursion, so a long reply chain reaches no recursion limit.
+    """
+    stack: list[tuple[Iterator[Any], str | None]] = [(iter(records), None)]
+    while stack:
+        siblings, parent = stack[-1]
+        record = next(siblings, _NO_RECORD)
+        if record is _NO_RECORD:
+            stack.pop()
+            continue
         if not isinstance(record, dict):
             continue
         flat = _flatten(record)
         yield flat, parent
-        if depth < 100:
-            own_id = _cell_text(flat.get("id") or flat.get("pk") or flat.get("reviewId"))
-            yield from _walk(_children(record), own_id, depth + 1)
+        own_id = _cell_text(flat.get("id") or flat.get("pk") or flat.get("reviewId"))
+        stack.append((iter(_children(record)), own_id))
+
+
+_NO_RECORD = object()
 
 
 def _json_invalid(

@@ -602,6 +602,22 @@ def test_read_comments_nested_replies_keep_parents():
     assert frame["parent_id"].tolist() == [None, "c1", "c11", "c111", "c1111", None]
 
 
+def test_read_comments_replies_deeper_than_hundred_levels():
+    depth = 150
+    node: dict[str, object] = {"id": f"b{depth}", "text": "Balasan paling dalam"}
+    for level in range(depth - 1, -1, -1):
+        node = {"id": f"b{level}", "text": f"Balasan tingkat {level}", "replies": {"data": [node]}}
+    payload = {"data": [node, {"id": "lain", "text": "Komentar sesudahnya"}]}
+    result = read_comments(json.dumps(payload).encode(), "balasan_dalam.json")
+
+    frame = result.comments
+    assert len(frame) == depth + 2
+    assert frame["source_id"].tolist()[-2:] == [f"b{depth}", "lain"]
+    assert frame["parent_id"].tolist()[depth] == f"b{depth - 1}"
+    assert frame["parent_id"].tolist()[-1] is None
+    assert result.skipped == []
+
+
 def test_read_comments_dates_formats_and_zones():
     frame = _read(make.dates_and_time_zones()).comments
     expected = _utc("2024-01-31T20:00:00Z")
