@@ -1147,18 +1147,75 @@ class _Mapping:
     shape: str
 
 
+# Each role a user can choose a column for, as a message names it.
+_OVERRIDE_LABELS = {"text": "teks", "date": "tanggal", "id": "id", "author": "nama pengguna"}
+
+
+def _resolve_overrides(
+    overrides: dict[str, str | None], columns: list[str], top_level: list[str], filename: str
+) -> dict[str, str | None]:
+    """Map each chosen column name to a column of the file, ignoring case when unambiguous.
+
+    Raises:
+        IngestError: a chosen name matches no column, or more than one only by case, or
+            two roles name the same column.
+    """
+    resolved: dict[str, str | None] = {}
+    for role, chosen in overrides.items():
+        if chosen is None or chosen in columns:
+            resolved[role] = chosen
+            continue
+        same_case = [c for c in columns if c.casefold() == chosen.casefold()]
+        if len(same_case) == 1:
+            resolved[role] = same_case[0]
+            continue
+        hint = ""
+        if same_case:
+            hint = (
+                f" Beberapa kolom hanya berbeda huruf besar dan kecilnya "
+                f"({_columns_list(same_case)}), jadi tulis nama kolom persis."
+            )
+        raise IngestError(
+            f"Kolom '{chosen}' tidak ada di '{filename}'. Kolom yang ada: "
+            f"{_columns_list(top_level)}. Pilih salah satu nama kolom tersebut.{hint}"
+        )
+
+    roles_by_column: dict[str, list[str]] = {}
+    for role, chosen in resolved.items():
+        if chosen is not None:
+            roles_by_column.setdefault(chosen, []).append(role)
+    for chosen, roles in roles_by_column.items():
+        if len(roles) > 1:
+            labels = " dan ".join(f"kolom {_OVERRIDE_LABELS[role]}" for role in roles)
+            raise IngestError(
+                f"Kolom '{chosen}' dipilih sebagai {labels} sekaligus. Setiap kolom hanya "
+                "boleh dipilih untuk satu peran: pilih kolom yang berbeda."
+            )
+    return resolved
+
+
+def _raise_if_text_column_taken(
+    top_level: list[str], overrides: dict[str, str | None], filename: str
+) -> None:
+    """Raise when the only column named like comment text was chosen for another role."""
+    named_text = _match_role(top_level, "text", set())
+    for role, chosen in overrides.items():
+        if chosen is not None and role != "text" and chosen in named_text:
+            raise IngestError(
+                f"Kolom '{chosen}' di '{filename}' dipilih sebagai kolom "
+                f"{_OVERRIDE_LABELS[role]}, padahal kolom itu tampak berisi teks komentar. "
+                f"Kolom teks dan kolom {_OVERRIDE_LABELS[role]} harus berbeda: pilih kolom "
+                f"{_OVERRIDE_LABELS[role]} yang lain, atau pilih juga kolom teksnya."
+            )
+
+
 def _guess_columns(
     frame: pd.DataFrame, overrides: dict[str, str | None], filename: str
 ) -> _Mapping:
     """Match columns to comment fields by name, then by content; apply user overrides."""
     columns = [str(c) for c in frame.columns]
     top_level = [c for c in columns if not re.match(r"^replies/\d+/", c)]
-    for chosen in overrides.values():
-        if chosen is not None and chosen not in columns:
-            raise IngestError(
-                f"Kolom '{chosen}' tidak ada di '{filename}'. Kolom yang ada: "
-                f"{_columns_list(top_level)}. Pilih salah satu nama kolom tersebut."
-            )
+    overrides = _resolve_overrides(overrides, columns, top_level, filename)
 
     roles: dict[str, list[str]] = {}
     taken = {c for c in overrides.values() if c}
@@ -1182,6 +1239,7 @@ def _guess_columns(
         if best is not None and scores[best] >= 5:
             roles["text"] = [best]
     if not roles["text"]:
+        _raise_if_text_column_taken(top_level, overrides, filename)
         raise TextColumnError(
             f"Kolom teks komentar tidak ditemukan di '{filename}'. Kolom yang ada: "
             f"{_columns_list(top_level)}. Pilih kolom yang berisi teks komentar secara manual.",

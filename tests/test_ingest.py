@@ -329,6 +329,38 @@ def test_read_comments_override_unknown_column():
         read_comments(b"a,b\nx y,z w\n", "bebas.csv", text_column="ulasan")
 
 
+_OVERRIDE_CSV = b"nama,komentar,tanggal\nani,Antrean lama sekali,2024-01-01 10:00:00\n"
+
+
+def test_read_comments_override_ignores_case():
+    result = read_comments(_OVERRIDE_CSV, "a.csv", text_column="KOMENTAR", date_column="Tanggal")
+
+    assert result.columns.text == "komentar"
+    assert result.columns.date == "tanggal"
+    assert result.comments["text"].tolist() == ["Antrean lama sekali"]
+
+
+def test_read_comments_override_case_ambiguous():
+    data = b"Komentar,KOMENTAR\nsatu dua,tiga empat\n"
+    with pytest.raises(IngestError, match=r"Kolom 'komentar' tidak ada.*persis"):
+        read_comments(data, "dua.csv", text_column="komentar")
+
+
+def test_read_comments_date_override_is_text_column():
+    with pytest.raises(IngestError) as caught:
+        read_comments(_OVERRIDE_CSV, "a.csv", date_column="komentar")
+
+    message = str(caught.value)
+    assert "dipilih sebagai kolom tanggal" in message
+    assert "harus berbeda" in message
+    assert "tidak ditemukan" not in message
+
+
+def test_read_comments_same_column_for_two_roles():
+    with pytest.raises(IngestError, match=r"kolom teks dan kolom tanggal sekaligus"):
+        read_comments(_OVERRIDE_CSV, "a.csv", text_column="komentar", date_column="KOMENTAR")
+
+
 def test_read_comments_meta_dyi_mojibake_repaired():
     result = _read(make.meta_dyi_mojibake())
     assert result.comments["text"][0] == "Antrean paspor lancar 😍 terima kasih"
