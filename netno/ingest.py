@@ -399,6 +399,8 @@ _DMY_RE = re.compile(
     r"\s*(Z|UTC|GMT|WIB|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
+# Epoch seconds or milliseconds as text, with an optional fraction ("1706731200.5").
+_EPOCH_TEXT_RE = re.compile(r"^(?:\d{10}|\d{13})(?:\.\d+)?$")
 _EPOCH_SECONDS_MIN = 946_684_800  # 2000-01-01
 _EPOCH_SECONDS_MAX = 4_102_444_800  # 2100-01-01
 
@@ -428,7 +430,8 @@ def _parse_instant(value: object) -> datetime | None:
     """Parse a timestamp into an aware UTC datetime; naive times are Asia/Jakarta.
 
     Accepts ISO 8601 with ``Z``, ``+0000`` or ``+07:00``, epoch seconds or
-    milliseconds (years 2000 to 2100 only, so a like count is never read as a date),
+    milliseconds, with or without a fraction (years 2000 to 2100 only, so a like
+    count is never read as a date),
     ``dd/mm/yyyy [HH:MM[:SS]]`` (``mm/dd`` only when the day part is over 12) and
     ``yyyy-mm-dd HH:MM:SS``. Returns None for anything else.
     """
@@ -444,7 +447,7 @@ def _parse_instant(value: object) -> datetime | None:
     text = value.strip()
     if not text:
         return None
-    if text.isdigit() and len(text) in (10, 13):
+    if _EPOCH_TEXT_RE.match(text):
         return _epoch_to_utc(float(text))
     try:
         iso = _ISO_RE.match(text)
@@ -496,6 +499,14 @@ def _unreadable_date_note(text: str) -> str:
     return (
         f"Tanggal '{shown}' tidak terbaca, jadi komentar disimpan tanpa tanggal dan tidak "
         "masuk tren bulanan. Gunakan format seperti 2024-03-15 14:30 atau 15/03/2024."
+    )
+
+
+def _not_text_reason(json_text: str) -> str:
+    shown = json_text if len(json_text) <= 40 else json_text[:39] + "…"
+    return (
+        f"Sel teks komentar berisi objek atau daftar JSON ({shown}), bukan teks; baris "
+        "dilewati. Ubah sel itu menjadi teks komentar di file sumber, lalu unggah ulang."
     )
 
 
@@ -1077,7 +1088,10 @@ def _sample_values(frame: pd.DataFrame, column: str) -> list[str]:
 def _looks_like_date_column(values: list[str]) -> bool:
     if not values:
         return False
-    hits = sum(1 for v in values if not v.isdigit() and _parse_instant(v) is not None)
+    hits = sum(
+        1 for v in values
+        if not v.isdigit() and not _EPOCH_TEXT_RE.match(v) and _parse_instant(v) is not None
+    )
     return hits >= 0.8 * len(values)
 
 
@@ -1285,20 +1299,43 @@ def _children(record: dict[str, Any]) -> list[Any]:
     return []
 
 
+class _JsonValue(str):
+    """A JSON object or list, as JSON text, found where a comment's text or date belongs.
+
+    It is a ``str`` so that a preview table shows it like any other cell.
+    """
+
+
+# Keys that must hold text or a date, not an object: text and date role names.
+_SCALAR_KEY_ROLES = {name: role for role in ("text", "date") for name in _ROLE_NAMES[role]}
+
+
 def _flatten(record: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, object]:
-    """Flatten nested objects to dotted keys ("owner.username"); replies are left out."""
+    """Flatten nested objects to dotted keys ("owner.username"); replies are left out.
+
+    An object or list under a text or date key ("text": {"a": 1}) is also kept as a
+    ``_JsonValue`` under the key itself, unless one of its own keys names the same
+    role ("date": {"$date": ...}), so the reader can say why the cell is unusable.
+    """
     flat: dict[str, object] = {}
     for key, value in record.items():
         name = f"{prefix}{key}"
         if not prefix and key in _CHILD_KEYS and _children({key: value}):
             continue
+        nested: dict[str, object] = {}
         if isinstance(value, dict) and depth < 4:
-            flat.update(_flatten(value, f"{name}.", depth + 1))
+            nested = _flatten(value, f"{name}.", depth + 1)
+            flat.update(nested)
         elif isinstance(value, list):
             if value and all(not isinstance(v, dict | list) for v in value):
                 flat[name] = ", ".join(str(v) for v in value)
+                continue
         else:
             flat[name] = value
+            continue
+        role = _SCALAR_KEY_ROLES.get(_key(key)) if not prefix else None
+        if role and value and not any(_leaf_key(c) in _ROLE_NAMES[role] for c in nested):
+            flat[name] = _JsonValue(json.dumps(value, ensure_ascii=False, default=str))
     return flat
 
 
@@ -1453,13 +1490,17 @@ class _Builder:
         self.rows_read += count
         empty = _RoleCells([None] * count, [None] * count)
 
-        texts = _comment_texts(cells.get("text", empty).texts)
+        text_cells = cells.get("text", empty)
+        texts = _comment_texts(text_cells.texts)
         kept: list[int] = []  # indices of the rows with text
         for index, text in enumerate(texts):
             if text is None:
                 self.skipped.append(
                     SkippedRow(row_numbers[index], "Teks komentar kosong; baris dilewati.")
                 )
+                continue
+            if type(text_cells.values[index]) is _JsonValue:
+                self.skipped.append(SkippedRow(row_numbers[index], _not_text_reason(text)))
                 continue
             if len(text) > MAX_TEXT_CHARS:
                 self.notes.append(RowNote(

@@ -660,6 +660,53 @@ def test_read_comments_dates_formats_and_zones():
     assert frame["created_at"][0].tz_convert(JAKARTA).date() == date(2024, 2, 1)
 
 
+def test_read_comments_json_object_text_skipped_with_reason():
+    payload = [
+        {"id": "o1", "text": {"a": 1}, "timestamp": "2024-02-01T01:00:00Z"},
+        {"id": "o2", "text": "Kuota Sabtu cepat habis", "timestamp": "2024-02-02T01:00:00Z"},
+    ]
+    result = read_comments(json.dumps(payload).encode(), "objek.json")
+
+    assert result.comments["source_id"].tolist() == ["o2"]
+    assert [skip.row_number for skip in result.skipped] == [1]
+    reason = result.skipped[0].reason
+    assert "bukan teks" in reason
+    assert '{"a": 1}' in reason
+    assert "kosong" not in reason
+
+
+def test_read_comments_json_object_date_noted():
+    payload = [
+        {"id": "t1", "text": "Bayar lewat bank lancar", "timestamp": {"x": 1}},
+        {"id": "t2", "text": "Server sibuk", "timestamp": "2024-02-02T01:00:00Z"},
+    ]
+    result = read_comments(json.dumps(payload).encode(), "tanggal_objek.json")
+
+    assert result.comments["created_at"].isna().tolist() == [True, False]
+    assert [note.row_number for note in result.notes] == [1]
+    assert '\'{"x": 1}\' tidak terbaca' in result.notes[0].message
+
+
+def test_read_comments_json_date_object_with_date_key():
+    payload = [{"id": "m1", "text": "Foto diterima", "date": {"$date": "2024-02-01 08:00:00"}}]
+    result = read_comments(json.dumps(payload).encode(), "mongo.json")
+
+    assert result.comments["created_at"][0] == _utc("2024-02-01T01:00:00Z")
+    assert result.notes == []
+
+
+def test_read_comments_decimal_epoch_seconds_csv_and_json():
+    csv_data = b"komentar,tanggal\nantre lama,1706731200.0\nlancar,1706731200000.0\n"
+    json_data = json.dumps([{"text": "antre lama", "created_at": 1706731200.0}]).encode()
+    from_csv = read_comments(csv_data, "epoch.csv")
+    from_json = read_comments(json_data, "epoch.json")
+
+    expected = _utc("2024-01-31T20:00:00Z")
+    assert from_csv.comments["created_at"].tolist() == [expected, expected]
+    assert from_json.comments["created_at"][0] == expected
+    assert from_csv.notes == []
+
+
 def test_read_comments_file_larger_than_limit():
     name, content = make.too_many_rows(200)
     with pytest.raises(IngestError, match=r"melebihi batas 1 KB.*NETNO_MAX_FILE_MB"):
