@@ -471,10 +471,16 @@ def _parse_instant(value: object) -> datetime | None:
     return _storable(local)
 
 
-# pandas stores instants in nanoseconds, which reach only the years 1677 to 2262. An
-# instant outside is a broken cell ("0001-01-01"), counted as an unreadable date.
-_EARLIEST_INSTANT = datetime(1678, 1, 1, tzinfo=UTC)
-_LATEST_INSTANT = datetime(2262, 1, 1, tzinfo=UTC)
+# The comment frame stores instants in nanoseconds, which reach only from
+# 1677-09-21 00:12:43.145224193 to 2262-04-11 23:47:16.854775807 (pd.Timestamp.min
+# and max). These bounds are the whole microseconds inside that range, and the latest
+# is 7 hours earlier because the pipeline converts each instant to Jakarta time
+# (UTC+7), which must fit too. An instant outside is a broken cell ("0001-01-01"),
+# counted as an unreadable date.
+_EARLIEST_INSTANT = pd.Timestamp.min.ceil("us").tz_localize(UTC).to_pydatetime()
+_LATEST_INSTANT = (
+    pd.Timestamp.max.floor("us").tz_localize(UTC).to_pydatetime() - timedelta(hours=7)
+)
 
 
 def _storable(instant: datetime) -> datetime | None:
@@ -483,7 +489,7 @@ def _storable(instant: datetime) -> datetime | None:
         utc = instant.astimezone(UTC)
     except OverflowError:  # the shift to UTC leaves the years 1 to 9999
         return None
-    return utc if _EARLIEST_INSTANT <= utc < _LATEST_INSTANT else None
+    return utc if _EARLIEST_INSTANT <= utc <= _LATEST_INSTANT else None
 
 
 # Exports (the Play Store scraper, spreadsheets) mostly write naive local times like this.
@@ -1211,7 +1217,7 @@ def _resolve_overrides(
 def _raise_if_text_column_taken(
     top_level: list[str], overrides: dict[str, str | None], filename: str
 ) -> None:
-    """Raise when the only column named like comment text was chosen for another role."""
+    """Raise when a column named like comment text was chosen for another role."""
     named_text = _match_role(top_level, "text", set())
     for role, chosen in overrides.items():
         if chosen is not None and role != "text" and chosen in named_text:

@@ -880,6 +880,35 @@ def test_read_comments_bad_likes_store_the_rest(sqlite_url, monkeypatch):
     assert stored.loc["Wawancara cepat", "likes"] == 5
 
 
+_BOUND_DATES = "\n".join([
+    "komentar,tanggal",
+    "awal tahun pertama,1678-01-01 00:00:00",
+    "mendekati batas akhir,2262-04-11 23:00:00",
+    "sebelum batas awal,1677-09-20 23:00:00Z",
+    "sesudah batas akhir,2262-04-11 17:00:00Z",
+    "akhir tahun terakhir,2261-12-31 23:59:59",
+])
+
+
+def test_read_comments_dates_at_storable_bounds():
+    result = read_comments(_BOUND_DATES.encode(), "batas.csv")
+
+    created = result.comments["created_at"]
+    assert created.isna().tolist() == [False, False, True, True, False]
+    assert created[1] == _utc("2262-04-11T16:00:00Z")
+    assert [note.row_number for note in result.notes] == [3, 4]
+
+
+def test_read_comments_bound_dates_import(sqlite_url, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-ingest-yang-cukup-panjang")
+    store = Store(sqlite_url)
+
+    report = import_bytes(_BOUND_DATES.encode(), "batas.csv", store, uploaded_by="uji")
+
+    assert report.batch.rows_new == 5
+    assert store.comment_count() == 5
+
+
 def test_read_comments_emoji_only_kept():
     frame = _read(make.emoji_only()).comments
     assert frame["text"].tolist() == ["😡😡😡", "👍🏽"]
