@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError as XMLParseError
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
+
+if TYPE_CHECKING:
+    from _csv import Reader as _CsvReader
 
 __all__ = [
     "JAKARTA",
@@ -280,8 +283,20 @@ _INT64_MAX = 2**63 - 1
 
 
 def _to_int(value: object) -> int | None:
-    """Parse a like count or rating ("1.234", "4,0", "1,2rb", 5.0); None when not a number."""
-    result: float | None = None
+    """Parse a like count or rating ("1.234", "4,0", "1,2rb", 5.0); None when not a number.
+
+    A fraction is rounded. The comment frame gets ``_checked_counts`` instead, which
+    empties fractions.
+    """
+    number = _to_number(value)
+    if number is None or abs(number) > _INT64_MAX:
+        return None
+    return round(number)
+
+
+def _to_number(value: object) -> int | float | None:
+    """Parse a like count or rating as written, without rounding; None when not a number."""
+    result: int | float | None = None
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
@@ -299,26 +314,77 @@ def _to_int(value: object) -> int | None:
             result = float(suffix.group(1).replace(",", ".")) * _SUFFIX_FACTOR[
                 suffix.group(2).lower()
             ]
-    if result is None or abs(result) > _INT64_MAX:
+    return result
+
+
+@dataclass(frozen=True)
+class _CountRule:
+    """The whole numbers a like or rating column may store, and its name in notes."""
+
+    label: str
+    low: int
+    high: int
+
+
+# The comments table accepts likes >= 0 only (CHECK ck_comments_likes) in an INTEGER
+# column, which PostgreSQL stores in 32 bits. Play Store ratings are 1 to 5 stars.
+_LIKES_RULE = _CountRule("Jumlah suka", 0, 2**31 - 1)
+_RATING_RULE = _CountRule("Rating", 1, 5)
+
+
+def _count_problem(number: int | float, rule: _CountRule) -> str | None:
+    """Say in Indonesian why ``number`` cannot be stored under ``rule``; None when it can."""
+    if isinstance(number, float) and not number.is_integer():
+        return "bukan bilangan bulat"
+    if rule.low <= number <= rule.high:
         return None
-    return round(result)
+    if rule.low == 0 and number < 0:
+        return "bernilai negatif, padahal harus 0 atau lebih"
+    return f"di luar rentang {_fmt_int(rule.low)} sampai {_fmt_int(rule.high)}"
 
 
-def _to_ints(values: list[object]) -> list[int | None]:
-    """Apply ``_to_int`` to many cells, parsing each distinct string once.
+def _checked_counts(
+    values: list[object], row_numbers: list[int], rule: _CountRule
+) -> tuple[list[int | None], list[RowNote]]:
+    """Parse like counts or ratings, emptying each number ``rule`` does not allow.
 
-    A rating or like column repeats few strings, such as "5" and "1".
+    A fraction ("1,5", 3.5) is emptied, not rounded, because a rounded count is a guess.
+    A cell that is not a number at all is emptied without a note. Each distinct string
+    is parsed once, because a rating or like column repeats few strings ("5", "1").
+
+    Returns:
+        The numbers, one per cell, and a note for each emptied number.
     """
-    parsed: dict[str, int | None] = {}
+    parsed: dict[str, int | float | None] = {}
     numbers: list[int | None] = []
-    for value in values:
+    notes: list[RowNote] = []
+    for value, row_number in zip(values, row_numbers, strict=True):
         if type(value) is str:
             if value not in parsed:
-                parsed[value] = _to_int(value)
-            numbers.append(parsed[value])
+                parsed[value] = _to_number(value)
+            number = parsed[value]
         else:
-            numbers.append(_to_int(value))
-    return numbers
+            number = _to_number(value)
+        if number is None:
+            numbers.append(None)
+            continue
+        problem = _count_problem(number, rule)
+        if problem is None:
+            numbers.append(int(number))
+            continue
+        numbers.append(None)
+        notes.append(RowNote(row_number, (
+            f"{rule.label} '{_shown_cell(value)}' {problem}. Nilai itu dikosongkan, tetapi "
+            "komentarnya tetap diimpor. Perbaiki nilai di file sumber lalu unggah ulang bila "
+            f"{rule.label.lower()} diperlukan."
+        )))
+    return numbers, notes
+
+
+def _shown_cell(value: object) -> str:
+    """Return a cell as text for a message, cut to 40 characters."""
+    text = _cell_text(value) or ""
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 _ISO_RE = re.compile(
@@ -333,6 +399,8 @@ _DMY_RE = re.compile(
     r"\s*(Z|UTC|GMT|WIB|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
+# Epoch seconds or milliseconds as text, with an optional fraction ("1706731200.5").
+_EPOCH_TEXT_RE = re.compile(r"^(?:\d{10}|\d{13})(?:\.\d+)?$")
 _EPOCH_SECONDS_MIN = 946_684_800  # 2000-01-01
 _EPOCH_SECONDS_MAX = 4_102_444_800  # 2100-01-01
 
@@ -362,7 +430,8 @@ def _parse_instant(value: object) -> datetime | None:
     """Parse a timestamp into an aware UTC datetime; naive times are Asia/Jakarta.
 
     Accepts ISO 8601 with ``Z``, ``+0000`` or ``+07:00``, epoch seconds or
-    milliseconds (years 2000 to 2100 only, so a like count is never read as a date),
+    milliseconds, with or without a fraction (years 2000 to 2100 only, so a like
+    count is never read as a date),
     ``dd/mm/yyyy [HH:MM[:SS]]`` (``mm/dd`` only when the day part is over 12) and
     ``yyyy-mm-dd HH:MM:SS``. Returns None for anything else.
     """
@@ -378,7 +447,7 @@ def _parse_instant(value: object) -> datetime | None:
     text = value.strip()
     if not text:
         return None
-    if text.isdigit() and len(text) in (10, 13):
+    if _EPOCH_TEXT_RE.match(text):
         return _epoch_to_utc(float(text))
     try:
         iso = _ISO_RE.match(text)
@@ -402,10 +471,16 @@ def _parse_instant(value: object) -> datetime | None:
     return _storable(local)
 
 
-# pandas stores instants in nanoseconds, which reach only the years 1677 to 2262. An
-# instant outside is a broken cell ("0001-01-01"), counted as an unreadable date.
-_EARLIEST_INSTANT = datetime(1678, 1, 1, tzinfo=UTC)
-_LATEST_INSTANT = datetime(2262, 1, 1, tzinfo=UTC)
+# The comment frame stores instants in nanoseconds, which reach only from
+# 1677-09-21 00:12:43.145224193 to 2262-04-11 23:47:16.854775807 (pd.Timestamp.min
+# and max). These bounds are the whole microseconds inside that range, and the latest
+# is 7 hours earlier because the pipeline converts each instant to Jakarta time
+# (UTC+7), which must fit too. An instant outside is a broken cell ("0001-01-01"),
+# counted as an unreadable date.
+_EARLIEST_INSTANT = pd.Timestamp.min.ceil("us").tz_localize(UTC).to_pydatetime()
+_LATEST_INSTANT = (
+    pd.Timestamp.max.floor("us").tz_localize(UTC).to_pydatetime() - timedelta(hours=7)
+)
 
 
 def _storable(instant: datetime) -> datetime | None:
@@ -414,7 +489,7 @@ def _storable(instant: datetime) -> datetime | None:
         utc = instant.astimezone(UTC)
     except OverflowError:  # the shift to UTC leaves the years 1 to 9999
         return None
-    return utc if _EARLIEST_INSTANT <= utc < _LATEST_INSTANT else None
+    return utc if _EARLIEST_INSTANT <= utc <= _LATEST_INSTANT else None
 
 
 # Exports (the Play Store scraper, spreadsheets) mostly write naive local times like this.
@@ -430,6 +505,14 @@ def _unreadable_date_note(text: str) -> str:
     return (
         f"Tanggal '{shown}' tidak terbaca, jadi komentar disimpan tanpa tanggal dan tidak "
         "masuk tren bulanan. Gunakan format seperti 2024-03-15 14:30 atau 15/03/2024."
+    )
+
+
+def _not_text_reason(json_text: str) -> str:
+    shown = json_text if len(json_text) <= 40 else json_text[:39] + "…"
+    return (
+        f"Sel teks komentar berisi objek atau daftar JSON ({shown}), bukan teks; baris "
+        "dilewati. Ubah sel itu menjadi teks komentar di file sumber, lalu unggah ulang."
     )
 
 
@@ -694,28 +777,103 @@ def _header_index(sample: list[list[object]]) -> int:
     return 0
 
 
+_DELIMITERS = (",", ";", "\t", "|")
+
+
 def _sniff_delimiter(text: str, extension: str) -> str:
-    """Pick the delimiter (comma, semicolon, tab, pipe) that splits the sample most evenly."""
+    """Pick the delimiter (comma, semicolon, tab, pipe) of a CSV text.
+
+    The header line decides first. When it names known columns, a delimiter that
+    does not split it cannot be the delimiter, because comment texts may contain
+    commas but a header of several columns contains its delimiter. Among the other
+    delimiters, the one that splits the data rows most evenly wins, with a bonus when
+    it splits the header into as many fields as the data rows.
+
+    NOTE: without known column names the first line counts as the header, so a title
+    line with a comma above a semicolon table can still make the comma win.
+    """
     sample = text[:262_144]
     if len(text) > len(sample) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
-    best, best_score = ("\t" if extension == ".tsv" else ","), -1.0
-    for delimiter in (",", ";", "\t", "|"):
-        try:
-            reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-            rows = [r for r in islice(reader, 50) if r]
-        except csv.Error:
-            continue
-        if not rows:
-            continue
-        counts = [len(r) for r in rows]
+    default = "\t" if extension == ".tsv" else ","
+    header, body, decisive = _split_at_header_line(sample)
+    widths = {delimiter: len(_split_line(header, delimiter)) for delimiter in _DELIMITERS}
+    candidates = list(_DELIMITERS)
+    if decisive:
+        candidates = [delimiter for delimiter in _DELIMITERS if widths[delimiter] >= 2]
+        if not candidates:
+            return _one_column_delimiter(body, default)
+
+    best, best_score = default, -1.0
+    for delimiter in candidates:
+        counts = [len(row) for row in _sample_rows(body, delimiter)] or [widths[delimiter]]
         common = max(set(counts), key=counts.count)
-        if common < 2:
+        if common < 2 and widths[delimiter] < 2:
             continue
         score = counts.count(common) / len(counts) * 10 + min(common, 10)
+        if widths[delimiter] == common:
+            score += 10
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
+    """Parse the first 50 non-empty rows of ``text``; [] when the csv module rejects it."""
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return [row for row in islice(reader, 50) if row]
+    except csv.Error:
+        return []
+
+
+def _split_at_header_line(sample: str) -> tuple[str, str, bool]:
+    """Find the header line among the first lines: the line naming the most known columns.
+
+    Returns:
+        The header line, the text after it, and whether known column names found it.
+        Without known names the first non-blank line is the header, not decisively,
+        because it may be a title line above the table.
+    """
+    lines = sample.splitlines(keepends=True)
+    first_at, best_at, best_known = -1, -1, 0
+    scanned = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if first_at < 0:
+            first_at = index
+        known = max(
+            sum(1 for cell in _split_line(line, delimiter) if _key(cell) in _ALL_ROLE_KEYS)
+            for delimiter in _DELIMITERS
+        )
+        if known > best_known:
+            best_at, best_known = index, known
+        scanned += 1
+        if scanned == _HEADER_SCAN_ROWS:
+            break
+    header_at = best_at if best_at >= 0 else max(first_at, 0)
+    if not lines:
+        return "", "", False
+    start = sum(len(line) for line in lines[:header_at])
+    header = lines[header_at]
+    return header, sample[start + len(header):], best_at >= 0
+
+
+def _one_column_delimiter(body: str, default: str) -> str:
+    """Return the delimiter that splits the fewest data rows of a one-column file."""
+    def split_rows(delimiter: str) -> int:
+        return sum(1 for row in _sample_rows(body, delimiter) if len(row) > 1)
+
+    ordered = [default] + [delimiter for delimiter in _DELIMITERS if delimiter != default]
+    return min(ordered, key=split_rows)
 
 
 def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None) -> _Table:
@@ -726,8 +884,9 @@ def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None)
         _check_csv_row_count(text, delimiter, filename, max_rows)
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = _checked_records(reader, text, delimiter, filename)
     try:
-        sample: list[list[object]] = [list(r) for r in islice(reader, _HEADER_SCAN_ROWS)]
+        sample: list[list[object]] = [list(r) for r in islice(records, _HEADER_SCAN_ROWS)]
     except csv.Error as error:
         raise IngestError(
             f"File CSV '{filename}' tidak dapat dibaca: {error}. Buka dan simpan ulang "
@@ -739,7 +898,7 @@ def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None)
     def rows() -> Iterator[list[object]]:
         try:
             yield from sample[header_at + 1:]
-            yield from reader
+            yield from records
         except csv.Error as error:
             raise IngestError(
                 f"File CSV '{filename}' rusak setelah baris {reader.line_num}: {error}. "
@@ -749,6 +908,67 @@ def _csv_table(data: bytes, filename: str, extension: str, max_rows: int | None)
     line_breaks = text.count("\n") or text.count("\r")
     estimate = max(0, line_breaks - header_at - (0 if text.endswith(("\n", "\r")) else -1) - 1)
     return _Table(columns, rows(), "csv", estimate)
+
+
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def _checked_records(
+    reader: _CsvReader, text: str, delimiter: str, filename: str
+) -> Iterator[list[Any]]:
+    """Yield the records of ``reader``, then reject the file when its last record is cut.
+
+    The csv module ends a quoted field that is still open at the end of the file
+    without an error, so one stray quote makes the rest of the file a single cell.
+
+    Raises:
+        IngestError: a field of the last record opens a quote that never closes.
+    """
+    line_num = reader.line_num
+    begin = line_num
+    for row in reader:
+        begin, line_num = line_num, reader.line_num
+        yield row
+    if line_num - begin < 2:
+        return  # A record of one line cannot hold an open quote running to the end.
+
+    breaks = islice(_LINE_BREAK_RE.finditer(text), begin - 1, None) if begin else None
+    first_break = next(breaks, None) if breaks is not None else None
+    start = first_break.end() if first_break is not None else 0
+    quote_at = _unclosed_quote_at(text[start:], delimiter)
+    if quote_at is None:
+        return
+    line = begin + 1 + len(_LINE_BREAK_RE.findall(text, start, start + quote_at))
+    opened = " ".join(text[start + quote_at + 1:start + quote_at + 200].split())
+    shown = opened if len(opened) <= 40 else opened[:39] + "…"
+    raise IngestError(
+        f"File CSV '{filename}' berisi tanda kutip (\") yang dibuka di baris {line} (baris "
+        f"judul kolom ikut dihitung) tetapi tidak pernah ditutup, sehingga seluruh sisa file "
+        f"terbaca sebagai satu sel: \"{shown}\". Tambahkan tanda kutip penutup di akhir teks "
+        "itu, atau ekspor ulang file, lalu unggah lagi."
+    )
+
+
+def _unclosed_quote_at(record: str, delimiter: str) -> int | None:
+    """Return the offset of a quote that opens a field of ``record`` and never closes.
+
+    The fields are read as the csv module reads them by default: a quote opens a
+    quoted field only as a field's first character, and "" inside it is one quote.
+    """
+    other = f"[^{re.escape(delimiter)}\r\n]*"
+    # The possessive *+ keeps a doubled quote at the end from counting as a close.
+    quoted = re.compile(f'"(?:[^"]++|"")*+"{other}')
+    unquoted = re.compile(other)
+    position = 0
+    while True:
+        pattern = quoted if record.startswith('"', position) else unquoted
+        match = pattern.match(record, position)
+        if match is None:  # only a quoted field fails to match: its quote never closes
+            return position
+        position = match.end()
+        if not record.startswith(delimiter, position):
+            return None  # a line break or the end of the text ends the record
+        position += len(delimiter)
 
 
 def _check_csv_row_count(text: str, delimiter: str, filename: str, max_rows: int) -> None:
@@ -874,7 +1094,10 @@ def _sample_values(frame: pd.DataFrame, column: str) -> list[str]:
 def _looks_like_date_column(values: list[str]) -> bool:
     if not values:
         return False
-    hits = sum(1 for v in values if not v.isdigit() and _parse_instant(v) is not None)
+    hits = sum(
+        1 for v in values
+        if not v.isdigit() and not _EPOCH_TEXT_RE.match(v) and _parse_instant(v) is not None
+    )
     return hits >= 0.8 * len(values)
 
 
@@ -944,18 +1167,75 @@ class _Mapping:
     shape: str
 
 
+# Each role a user can choose a column for, as a message names it.
+_OVERRIDE_LABELS = {"text": "teks", "date": "tanggal", "id": "id", "author": "nama pengguna"}
+
+
+def _resolve_overrides(
+    overrides: dict[str, str | None], columns: list[str], top_level: list[str], filename: str
+) -> dict[str, str | None]:
+    """Map each chosen column name to a column of the file, ignoring case when unambiguous.
+
+    Raises:
+        IngestError: a chosen name matches no column, or more than one only by case, or
+            two roles name the same column.
+    """
+    resolved: dict[str, str | None] = {}
+    for role, chosen in overrides.items():
+        if chosen is None or chosen in columns:
+            resolved[role] = chosen
+            continue
+        same_case = [c for c in columns if c.casefold() == chosen.casefold()]
+        if len(same_case) == 1:
+            resolved[role] = same_case[0]
+            continue
+        hint = ""
+        if same_case:
+            hint = (
+                f" Beberapa kolom hanya berbeda huruf besar dan kecilnya "
+                f"({_columns_list(same_case)}), jadi tulis nama kolom persis."
+            )
+        raise IngestError(
+            f"Kolom '{chosen}' tidak ada di '{filename}'. Kolom yang ada: "
+            f"{_columns_list(top_level)}. Pilih salah satu nama kolom tersebut.{hint}"
+        )
+
+    roles_by_column: dict[str, list[str]] = {}
+    for role, chosen in resolved.items():
+        if chosen is not None:
+            roles_by_column.setdefault(chosen, []).append(role)
+    for chosen, roles in roles_by_column.items():
+        if len(roles) > 1:
+            labels = " dan ".join(f"kolom {_OVERRIDE_LABELS[role]}" for role in roles)
+            raise IngestError(
+                f"Kolom '{chosen}' dipilih sebagai {labels} sekaligus. Setiap kolom hanya "
+                "boleh dipilih untuk satu peran: pilih kolom yang berbeda."
+            )
+    return resolved
+
+
+def _raise_if_text_column_taken(
+    top_level: list[str], overrides: dict[str, str | None], filename: str
+) -> None:
+    """Raise when a column named like comment text was chosen for another role."""
+    named_text = _match_role(top_level, "text", set())
+    for role, chosen in overrides.items():
+        if chosen is not None and role != "text" and chosen in named_text:
+            raise IngestError(
+                f"Kolom '{chosen}' di '{filename}' dipilih sebagai kolom "
+                f"{_OVERRIDE_LABELS[role]}, padahal kolom itu tampak berisi teks komentar. "
+                f"Kolom teks dan kolom {_OVERRIDE_LABELS[role]} harus berbeda: pilih kolom "
+                f"{_OVERRIDE_LABELS[role]} yang lain, atau pilih juga kolom teksnya."
+            )
+
+
 def _guess_columns(
     frame: pd.DataFrame, overrides: dict[str, str | None], filename: str
 ) -> _Mapping:
     """Match columns to comment fields by name, then by content; apply user overrides."""
     columns = [str(c) for c in frame.columns]
     top_level = [c for c in columns if not re.match(r"^replies/\d+/", c)]
-    for chosen in overrides.values():
-        if chosen is not None and chosen not in columns:
-            raise IngestError(
-                f"Kolom '{chosen}' tidak ada di '{filename}'. Kolom yang ada: "
-                f"{_columns_list(top_level)}. Pilih salah satu nama kolom tersebut."
-            )
+    overrides = _resolve_overrides(overrides, columns, top_level, filename)
 
     roles: dict[str, list[str]] = {}
     taken = {c for c in overrides.values() if c}
@@ -979,6 +1259,7 @@ def _guess_columns(
         if best is not None and scores[best] >= 5:
             roles["text"] = [best]
     if not roles["text"]:
+        _raise_if_text_column_taken(top_level, overrides, filename)
         raise TextColumnError(
             f"Kolom teks komentar tidak ditemukan di '{filename}'. Kolom yang ada: "
             f"{_columns_list(top_level)}. Pilih kolom yang berisi teks komentar secara manual.",
@@ -1024,20 +1305,43 @@ def _children(record: dict[str, Any]) -> list[Any]:
     return []
 
 
+class _JsonValue(str):
+    """A JSON object or list, as JSON text, found where a comment's text or date belongs.
+
+    It is a ``str`` so that a preview table shows it like any other cell.
+    """
+
+
+# Keys that must hold text or a date, not an object: text and date role names.
+_SCALAR_KEY_ROLES = {name: role for role in ("text", "date") for name in _ROLE_NAMES[role]}
+
+
 def _flatten(record: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, object]:
-    """Flatten nested objects to dotted keys ("owner.username"); replies are left out."""
+    """Flatten nested objects to dotted keys ("owner.username"); replies are left out.
+
+    An object or list under a text or date key ("text": {"a": 1}) is also kept as a
+    ``_JsonValue`` under the key itself, unless one of its own keys names the same
+    role ("date": {"$date": ...}), so the reader can say why the cell is unusable.
+    """
     flat: dict[str, object] = {}
     for key, value in record.items():
         name = f"{prefix}{key}"
         if not prefix and key in _CHILD_KEYS and _children({key: value}):
             continue
+        nested: dict[str, object] = {}
         if isinstance(value, dict) and depth < 4:
-            flat.update(_flatten(value, f"{name}.", depth + 1))
+            nested = _flatten(value, f"{name}.", depth + 1)
+            flat.update(nested)
         elif isinstance(value, list):
             if value and all(not isinstance(v, dict | list) for v in value):
                 flat[name] = ", ".join(str(v) for v in value)
+                continue
         else:
             flat[name] = value
+            continue
+        role = _SCALAR_KEY_ROLES.get(_key(key)) if not prefix else None
+        if role and value and not any(_leaf_key(c) in _ROLE_NAMES[role] for c in nested):
+            flat[name] = _JsonValue(json.dumps(value, ensure_ascii=False, default=str))
     return flat
 
 
@@ -1057,18 +1361,28 @@ def _json_records(payload: Any) -> list[dict[str, Any]]:
     return [payload]
 
 
-def _walk(
-    records: Iterable[dict[str, Any]], parent: str | None = None, depth: int = 0
-) -> Iterator[tuple[dict[str, object], str | None]]:
-    """Yield each comment (flattened) with the id of the comment it replies to, any depth."""
-    for record in records:
+def _walk(records: Iterable[Any]) -> Iterator[tuple[dict[str, object], str | None]]:
+    """Yield each comment (flattened) with the id of the comment it replies to, any depth.
+
+    Comments come in document order: each comment, then its replies. A stack of
+    sibling iterators replaces recursion, so a long reply chain reaches no recursion limit.
+    """
+    stack: list[tuple[Iterator[Any], str | None]] = [(iter(records), None)]
+    while stack:
+        siblings, parent = stack[-1]
+        record = next(siblings, _NO_RECORD)
+        if record is _NO_RECORD:
+            stack.pop()
+            continue
         if not isinstance(record, dict):
             continue
         flat = _flatten(record)
         yield flat, parent
-        if depth < 100:
-            own_id = _cell_text(flat.get("id") or flat.get("pk") or flat.get("reviewId"))
-            yield from _walk(_children(record), own_id, depth + 1)
+        own_id = _cell_text(flat.get("id") or flat.get("pk") or flat.get("reviewId"))
+        stack.append((iter(_children(record)), own_id))
+
+
+_NO_RECORD = object()
 
 
 def _json_invalid(
@@ -1182,13 +1496,17 @@ class _Builder:
         self.rows_read += count
         empty = _RoleCells([None] * count, [None] * count)
 
-        texts = _comment_texts(cells.get("text", empty).texts)
+        text_cells = cells.get("text", empty)
+        texts = _comment_texts(text_cells.texts)
         kept: list[int] = []  # indices of the rows with text
         for index, text in enumerate(texts):
             if text is None:
                 self.skipped.append(
                     SkippedRow(row_numbers[index], "Teks komentar kosong; baris dilewati.")
                 )
+                continue
+            if type(text_cells.values[index]) is _JsonValue:
+                self.skipped.append(SkippedRow(row_numbers[index], _not_text_reason(text)))
                 continue
             if len(text) > MAX_TEXT_CHARS:
                 self.notes.append(RowNote(
@@ -1219,8 +1537,12 @@ class _Builder:
         out["text"].extend(kept_cells(texts))
         if len(instants):
             self.instants.append(instants)
-        out["likes"].extend(_to_ints(kept_cells(cells.get("likes", empty).values)))
-        out["rating"].extend(_to_ints(kept_cells(cells.get("rating", empty).values)))
+        for role, rule in (("likes", _LIKES_RULE), ("rating", _RATING_RULE)):
+            numbers, notes = _checked_counts(
+                kept_cells(cells.get(role, empty).values), kept_rows, rule
+            )
+            out[role].extend(numbers)
+            self.notes.extend(notes)
         out["platform"].extend([self.platform] * len(kept))
         out["row_number"].extend(kept_rows)
 
@@ -1660,7 +1982,9 @@ def _finish(builder: _Builder, source_format: str, guess: ColumnGuess) -> Ingest
         rows_read=builder.rows_read,
         source_format=source_format,
         columns=guess,
-        notes=builder.notes,
+        # Each check appends its own notes, so a stable sort lists them by row number and
+        # keeps the check order within a row.
+        notes=sorted(builder.notes, key=lambda note: note.row_number),
     )
 
 

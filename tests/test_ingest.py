@@ -24,6 +24,8 @@ from netno.ingest import (
     read_comments,
     read_path,
 )
+from netno.pipeline import import_bytes
+from netno.store import Store
 
 
 def _read(built: tuple[str, bytes], **kwargs) -> ingest.IngestResult:
@@ -327,6 +329,38 @@ def test_read_comments_override_unknown_column():
         read_comments(b"a,b\nx y,z w\n", "bebas.csv", text_column="ulasan")
 
 
+_OVERRIDE_CSV = b"nama,komentar,tanggal\nani,Antrean lama sekali,2024-01-01 10:00:00\n"
+
+
+def test_read_comments_override_ignores_case():
+    result = read_comments(_OVERRIDE_CSV, "a.csv", text_column="KOMENTAR", date_column="Tanggal")
+
+    assert result.columns.text == "komentar"
+    assert result.columns.date == "tanggal"
+    assert result.comments["text"].tolist() == ["Antrean lama sekali"]
+
+
+def test_read_comments_override_case_ambiguous():
+    data = b"Komentar,KOMENTAR\nsatu dua,tiga empat\n"
+    with pytest.raises(IngestError, match=r"Kolom 'komentar' tidak ada.*persis"):
+        read_comments(data, "dua.csv", text_column="komentar")
+
+
+def test_read_comments_date_override_is_text_column():
+    with pytest.raises(IngestError) as caught:
+        read_comments(_OVERRIDE_CSV, "a.csv", date_column="komentar")
+
+    message = str(caught.value)
+    assert "dipilih sebagai kolom tanggal" in message
+    assert "harus berbeda" in message
+    assert "tidak ditemukan" not in message
+
+
+def test_read_comments_same_column_for_two_roles():
+    with pytest.raises(IngestError, match=r"kolom teks dan kolom tanggal sekaligus"):
+        read_comments(_OVERRIDE_CSV, "a.csv", text_column="komentar", date_column="KOMENTAR")
+
+
 def test_read_comments_meta_dyi_mojibake_repaired():
     result = _read(make.meta_dyi_mojibake())
     assert result.comments["text"][0] == "Antrean paspor lancar 😍 terima kasih"
@@ -386,6 +420,84 @@ def test_read_comments_utf8_bom():
     assert result.comments["text"][0] == "Kuota habis terus 😭"
 
 
+def test_read_comments_semicolon_texts_full_of_commas():
+    lines = ["nama;komentar;tanggal;suka"]
+    lines += [
+        f"warga{number};Antrean ke-{number}, loket dua, agak lama, tapi tertib, terima kasih;"
+        f"2024-02-{number % 28 + 1:02d} 09:00:00;{number}"
+        for number in range(30)
+    ]
+    result = read_comments(("\n".join(lines) + "\n").encode(), "titik_koma_koma.csv")
+
+    frame = result.comments
+    assert len(frame) == 30
+    assert result.columns.text == "komentar"
+    assert frame["text"][0] == "Antrean ke-0, loket dua, agak lama, tapi tertib, terima kasih"
+    assert frame["author"][29] == "warga29"
+    assert frame["likes"][29] == 29
+    assert frame["created_at"].notna().all()
+
+
+def test_read_comments_tab_texts_with_commas_and_semicolons():
+    lines = ["nama\tkomentar\ttanggal"]
+    lines += [
+        f"pengguna{number}\tKuota habis; coba besok, lusa, atau Senin; kata CS, sabar, ya, kak\t"
+        "2024-05-01 10:00:00"
+        for number in range(20)
+    ]
+    result = read_comments(("\n".join(lines) + "\n").encode(), "tab.txt")
+
+    frame = result.comments
+    assert len(frame) == 20
+    assert frame["text"][0] == "Kuota habis; coba besok, lusa, atau Senin; kata CS, sabar, ya, kak"
+    assert frame["author"][19] == "pengguna19"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_read_comments_each_delimiter(delimiter):
+    rows = [
+        ["review_id", "text", "rating", "date"],
+        ["d1", "Aplikasi lancar jaya", "5", "2024-01-01 10:00:00"],
+        ["d2", "Verifikasi wajah gagal", "1", "2024-01-02 10:00:00"],
+    ]
+    data = "\n".join(delimiter.join(row) for row in rows) + "\n"
+    result = read_comments(data.encode(), "pemisah.csv")
+
+    assert result.comments["text"].tolist() == ["Aplikasi lancar jaya", "Verifikasi wajah gagal"]
+    assert result.comments["rating"].tolist() == [5, 1]
+
+
+def test_read_comments_one_column_texts_with_commas():
+    data = "komentar\nhalo, apa kabar, min\nkuota, kapan dibuka\nsiap\n"
+    result = read_comments(data.encode(), "satu_kolom.csv")
+
+    assert result.comments["text"].tolist() == [
+        "halo, apa kabar, min", "kuota, kapan dibuka", "siap"
+    ]
+
+
+def test_read_comments_semicolon_under_title_line():
+    lines = ["Ekspor komentar, Maret 2024", "", "Nama;Komentar;Tanggal"]
+    lines += [f"ani{number};Bagus, cepat, rapi, ramah;01/03/2024" for number in range(10)]
+    result = read_comments(("\n".join(lines) + "\n").encode(), "berjudul.csv")
+
+    assert len(result.comments) == 10
+    assert result.comments["text"][0] == "Bagus, cepat, rapi, ramah"
+
+
+def test_read_comments_ragged_rows_kept():
+    data = (
+        "review_id,text,rating,date\n"
+        "g1,Lancar,5\n"
+        "g2,Gagal bayar,1,2024-01-02 10:00:00,lebih\n"
+        "g3,Normal,4,2024-01-03 10:00:00\n"
+    )
+    result = read_comments(data.encode(), "tidak_rata.csv")
+
+    assert result.comments["source_id"].tolist() == ["g1", "g2", "g3"]
+    assert pd.isna(result.comments["created_at"][0])
+
+
 def test_read_comments_cp1252():
     result = _read(make.cp1252())
     assert result.comments["text"][0] == "Pelayanan café depan kantor – cepat sekali"
@@ -414,6 +526,64 @@ def test_read_comments_quoted_newlines():
         'Langkah 1 lancar.\nLangkah 2 gagal terus,\n"server sibuk" katanya'
     )
     assert result.comments["source_id"].tolist() == ["q1", "q2"]
+
+
+_UNCLOSED_QUOTE = (
+    "id,komentar,tanggal\n"
+    '1,"komentar satu tanpa penutup,2024-01-05 10:11:12\n'
+    "2,Loket tiga cepat sekali,2024-01-06 08:00:00\n"
+    '3,Petugas bilang ""sabar"" saja,2024-01-07 09:30:00\n'
+)
+
+
+def test_read_comments_unclosed_quote_rejected():
+    with pytest.raises(IngestError) as caught:
+        read_comments(_UNCLOSED_QUOTE.encode(), "kutip_terbuka.csv")
+
+    message = str(caught.value)
+    assert "tanda kutip" in message
+    assert "baris 2" in message
+    assert '"komentar satu tanpa penutup' in message
+    assert "ekspor ulang" in message
+
+
+def test_preview_unclosed_quote_rejected():
+    with pytest.raises(IngestError, match="tidak pernah ditutup"):
+        preview(_UNCLOSED_QUOTE.encode(), "kutip_terbuka.csv")
+
+
+def test_read_comments_unclosed_quote_stores_nothing(sqlite_url, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-ingest-yang-cukup-panjang")
+    store = Store(sqlite_url)
+
+    with pytest.raises(IngestError, match="baris 2"):
+        import_bytes(_UNCLOSED_QUOTE.encode(), "kutip_terbuka.csv", store, uploaded_by="uji")
+    assert store.comment_count() == 0
+    assert store.batches() == []
+
+
+def test_read_comments_unclosed_quote_line_after_multiline_row():
+    data = (
+        "id;komentar;tanggal\n"
+        '1;"Baris pertama\nlanjut di baris kedua";2024-01-05\n'
+        '2;"tidak ditutup;2024-01-06\n'
+        "3;tertib;2024-01-07\n"
+    )
+    with pytest.raises(IngestError, match="baris 4"):
+        read_comments(data.encode(), "titik_koma.csv")
+
+
+def test_read_comments_quoted_multiline_last_row_kept():
+    data = (
+        "id,komentar,tanggal\n"
+        "1,Lancar,2024-01-05 10:00:00\n"
+        '2,"Foto ditolak,\ncoba lagi ""besok"" katanya",2024-01-06 10:00:00'
+    )
+    result = read_comments(data.encode(), "akhir_multibaris.csv")
+
+    assert result.comments["text"].tolist() == [
+        "Lancar", 'Foto ditolak,\ncoba lagi "besok" katanya'
+    ]
 
 
 def test_read_comments_xlsx_sheets_merged_formulas_empty_rows():
@@ -464,6 +634,22 @@ def test_read_comments_nested_replies_keep_parents():
     assert frame["parent_id"].tolist() == [None, "c1", "c11", "c111", "c1111", None]
 
 
+def test_read_comments_replies_deeper_than_hundred_levels():
+    depth = 150
+    node: dict[str, object] = {"id": f"b{depth}", "text": "Balasan paling dalam"}
+    for level in range(depth - 1, -1, -1):
+        node = {"id": f"b{level}", "text": f"Balasan tingkat {level}", "replies": {"data": [node]}}
+    payload = {"data": [node, {"id": "lain", "text": "Komentar sesudahnya"}]}
+    result = read_comments(json.dumps(payload).encode(), "balasan_dalam.json")
+
+    frame = result.comments
+    assert len(frame) == depth + 2
+    assert frame["source_id"].tolist()[-2:] == [f"b{depth}", "lain"]
+    assert frame["parent_id"].tolist()[depth] == f"b{depth - 1}"
+    assert frame["parent_id"].tolist()[-1] is None
+    assert result.skipped == []
+
+
 def test_read_comments_dates_formats_and_zones():
     frame = _read(make.dates_and_time_zones()).comments
     expected = _utc("2024-01-31T20:00:00Z")
@@ -472,6 +658,53 @@ def test_read_comments_dates_formats_and_zones():
     assert pd.isna(frame["created_at"][8])
     # 20:00 UTC on January 31 is already February 1 in Jakarta.
     assert frame["created_at"][0].tz_convert(JAKARTA).date() == date(2024, 2, 1)
+
+
+def test_read_comments_json_object_text_skipped_with_reason():
+    payload = [
+        {"id": "o1", "text": {"a": 1}, "timestamp": "2024-02-01T01:00:00Z"},
+        {"id": "o2", "text": "Kuota Sabtu cepat habis", "timestamp": "2024-02-02T01:00:00Z"},
+    ]
+    result = read_comments(json.dumps(payload).encode(), "objek.json")
+
+    assert result.comments["source_id"].tolist() == ["o2"]
+    assert [skip.row_number for skip in result.skipped] == [1]
+    reason = result.skipped[0].reason
+    assert "bukan teks" in reason
+    assert '{"a": 1}' in reason
+    assert "kosong" not in reason
+
+
+def test_read_comments_json_object_date_noted():
+    payload = [
+        {"id": "t1", "text": "Bayar lewat bank lancar", "timestamp": {"x": 1}},
+        {"id": "t2", "text": "Server sibuk", "timestamp": "2024-02-02T01:00:00Z"},
+    ]
+    result = read_comments(json.dumps(payload).encode(), "tanggal_objek.json")
+
+    assert result.comments["created_at"].isna().tolist() == [True, False]
+    assert [note.row_number for note in result.notes] == [1]
+    assert '\'{"x": 1}\' tidak terbaca' in result.notes[0].message
+
+
+def test_read_comments_json_date_object_with_date_key():
+    payload = [{"id": "m1", "text": "Foto diterima", "date": {"$date": "2024-02-01 08:00:00"}}]
+    result = read_comments(json.dumps(payload).encode(), "mongo.json")
+
+    assert result.comments["created_at"][0] == _utc("2024-02-01T01:00:00Z")
+    assert result.notes == []
+
+
+def test_read_comments_decimal_epoch_seconds_csv_and_json():
+    csv_data = b"komentar,tanggal\nantre lama,1706731200.0\nlancar,1706731200000.0\n"
+    json_data = json.dumps([{"text": "antre lama", "created_at": 1706731200.0}]).encode()
+    from_csv = read_comments(csv_data, "epoch.csv")
+    from_json = read_comments(json_data, "epoch.json")
+
+    expected = _utc("2024-01-31T20:00:00Z")
+    assert from_csv.comments["created_at"].tolist() == [expected, expected]
+    assert from_json.comments["created_at"][0] == expected
+    assert from_csv.notes == []
 
 
 def test_read_comments_file_larger_than_limit():
@@ -541,6 +774,139 @@ def test_read_comments_out_of_range_dates_few_rows():
 
     assert result.comments["created_at"].isna().tolist() == [True, False]
     assert [note.row_number for note in result.notes] == [1]
+
+
+def _notes_by_row(result: ingest.IngestResult) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = {}
+    for note in result.notes:
+        notes.setdefault(note.row_number, []).append(note.message)
+    return notes
+
+
+def test_read_comments_negative_likes_emptied_with_note():
+    data = (
+        "nama,komentar,tanggal,likes\n"
+        "tari,Antrean online lancar,2024-03-01 09:00:00,-3\n"
+        "bimo,Foto ditolak terus,2024-03-02 09:00:00,4\n"
+    )
+    result = read_comments(data.encode(), "suka_negatif.csv")
+
+    assert result.comments["likes"].isna().tolist() == [True, False]
+    assert result.comments["likes"][1] == 4
+    notes = _notes_by_row(result)
+    assert list(notes) == [1]
+    assert "Jumlah suka '-3'" in notes[1][0]
+    assert "negatif" in notes[1][0]
+    assert "dikosongkan" in notes[1][0]
+
+
+def test_read_comments_play_store_bad_score_and_thumbs():
+    reviews = [
+        {"reviewId": "ps-1", "content": "Tidak bisa login", "score": 0, "thumbsUpCount": 2},
+        {"reviewId": "ps-2", "content": "Sangat membantu", "score": 6, "thumbsUpCount": -1},
+        {"reviewId": "ps-3", "content": "Lumayan cepat", "score": 3.5, "thumbsUpCount": 2.7},
+        {"reviewId": "ps-4", "content": "Sudah bagus", "score": 4, "thumbsUpCount": 0},
+    ]
+    data = "\n".join(json.dumps(review) for review in reviews)
+    result = read_comments(data.encode(), "ulasan_rusak.jsonl")
+
+    frame = result.comments
+    assert frame["rating"].isna().tolist() == [True, True, True, False]
+    assert frame["rating"][3] == 4
+    assert frame["likes"].isna().tolist() == [False, True, True, False]
+    assert frame["likes"].tolist()[0] == 2
+    notes = _notes_by_row(result)
+    assert "Rating '0' di luar rentang 1 sampai 5" in notes[1][0]
+    assert "Jumlah suka '-1' bernilai negatif" in notes[2][0]
+    assert "Rating '6'" in notes[2][1]
+    assert "Jumlah suka '2.7' bukan bilangan bulat" in notes[3][0]
+    assert "Rating '3.5' bukan bilangan bulat" in notes[3][1]
+    assert 4 not in notes
+
+
+def test_read_comments_fractional_likes_not_rounded():
+    data = (
+        "Komentar;Rating;Suka\n"
+        "Verifikasi wajah gagal;4,0;1,5\n"
+        "Kode billing cepat keluar;2,5;1.234\n"
+    )
+    result = read_comments(data.encode(), "pecahan.csv")
+
+    frame = result.comments
+    assert pd.isna(frame["likes"][0])
+    assert frame["rating"][0] == 4
+    assert pd.isna(frame["rating"][1])
+    assert frame["likes"][1] == 1234
+    notes = _notes_by_row(result)
+    assert "Jumlah suka '1,5' bukan bilangan bulat" in notes[1][0]
+    assert "Rating '2,5' bukan bilangan bulat" in notes[2][0]
+
+
+def test_read_comments_json_negative_like_count():
+    payload = [
+        {"id": "k1", "text": "Jadwal wawancara penuh", "like_count": -1},
+        {"id": "k2", "text": "Petugas ramah", "like_count": 3},
+    ]
+    result = read_comments(json.dumps(payload).encode(), "ig.json")
+
+    assert pd.isna(result.comments["likes"][0])
+    assert result.comments["likes"][1] == 3
+    assert [note.row_number for note in result.notes] == [1]
+
+
+def test_read_comments_likes_beyond_database_integer():
+    data = "komentar,suka\nserver sibuk terus,99999999999\nsudah normal,2147483647\n"
+    result = read_comments(data.encode(), "besar.csv")
+
+    assert pd.isna(result.comments["likes"][0])
+    assert result.comments["likes"][1] == 2_147_483_647
+    assert "di luar rentang 0 sampai 2.147.483.647" in result.notes[0].message
+
+
+def test_read_comments_bad_likes_store_the_rest(sqlite_url, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-ingest-yang-cukup-panjang")
+    data = (
+        "nama,komentar,tanggal,likes,rating\n"
+        "sari,Pembayaran gagal terus,2024-04-01 10:00:00,-3,7\n"
+        "hadi,Wawancara cepat,2024-04-02 10:00:00,5,5\n"
+    )
+    store = Store(sqlite_url)
+    report = import_bytes(data.encode(), "campur.csv", store, uploaded_by="uji")
+
+    assert report.batch.rows_new == 2
+    assert len(report.notes) == 2
+    stored = store.coded_frame().set_index("text")
+    assert pd.isna(stored.loc["Pembayaran gagal terus", "likes"])
+    assert stored.loc["Wawancara cepat", "likes"] == 5
+
+
+_BOUND_DATES = "\n".join([
+    "komentar,tanggal",
+    "awal tahun pertama,1678-01-01 00:00:00",
+    "mendekati batas akhir,2262-04-11 23:00:00",
+    "sebelum batas awal,1677-09-20 23:00:00Z",
+    "sesudah batas akhir,2262-04-11 17:00:00Z",
+    "akhir tahun terakhir,2261-12-31 23:59:59",
+])
+
+
+def test_read_comments_dates_at_storable_bounds():
+    result = read_comments(_BOUND_DATES.encode(), "batas.csv")
+
+    created = result.comments["created_at"]
+    assert created.isna().tolist() == [False, False, True, True, False]
+    assert created[1] == _utc("2262-04-11T16:00:00Z")
+    assert [note.row_number for note in result.notes] == [3, 4]
+
+
+def test_read_comments_bound_dates_import(sqlite_url, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-ingest-yang-cukup-panjang")
+    store = Store(sqlite_url)
+
+    report = import_bytes(_BOUND_DATES.encode(), "batas.csv", store, uploaded_by="uji")
+
+    assert report.batch.rows_new == 5
+    assert store.comment_count() == 5
 
 
 def test_read_comments_emoji_only_kept():
