@@ -323,6 +323,8 @@ class _Gate:
         # Condition on a match's first word, set for patterns whose matches can start
         # only at token starts (in texts without inner word starts), else None.
         self._start_condition: list[int | None] = []
+        # Condition on the token after a match's first token, when the pattern gives one.
+        self._next_condition: list[int | None] = []
 
     def add(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
         # Both are built from the patterns on first use, so a new pattern resets them.
@@ -347,6 +349,10 @@ class _Gate:
             start_words = _start_words(pattern)
             self._start_condition.append(
                 None if start_words is None else self._condition(start_words)
+            )
+            next_words = _next_words(pattern)
+            self._next_condition.append(
+                None if next_words is None else self._condition(next_words)
             )
             ids.append(ident)
         return tuple(ids)
@@ -575,6 +581,18 @@ class _Gate:
         )
         text_index = text_of_token[token]
         keep = active[text_index, pattern_of_pair]
+        # Where the pattern names the words that can follow its first one, the next
+        # token of the same text must meet that condition too.
+        next_conditions = np.array(
+            [-1 if condition is None else condition for condition in self._next_condition],
+            np.int64,
+        )[pattern_of_pair]
+        checked = np.flatnonzero(keep & (next_conditions >= 0))
+        following = token[checked] + 1
+        has_next = following < len(word_of_token)
+        following = np.minimum(following, max(len(word_of_token) - 1, 0))
+        same_text = has_next & (text_of_token[following] == text_index[checked])
+        keep[checked] = same_text & word_rows[word_of_token[following], next_conditions[checked]]
         token, pattern_of_pair, text_index = token[keep], pattern_of_pair[keep], text_index[keep]
         order = np.argsort(pattern_of_pair, kind="stable")  # tokens stay in text and position order
         idents = pattern_of_pair[order].tolist()
@@ -674,6 +692,68 @@ def _start_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
         return None
     words = _first_words(items, 0)
     if not words or any(not re.match(r"\w", word) for word in words):
+        return None
+    return frozenset(words)
+
+
+def _never_space(op: Any, argument: Any) -> bool:
+    """Tell whether the parsed item ``(op, argument)`` matches one character, never a space."""
+    if op is _sre.LITERAL:
+        return bool(argument != ord(" "))
+    if op is not _sre.IN:
+        return False
+    for kind, value in argument:
+        if kind is _sre.LITERAL and value != ord(" "):
+            continue
+        if kind is _sre.RANGE and not value[0] <= ord(" ") <= value[1]:
+            continue
+        if kind is _sre.CATEGORY and value in (_sre.CATEGORY_WORD, _sre.CATEGORY_DIGIT):
+            continue
+        return False  # a negated set, "\s", "\S" or anything else may match a space
+    return True
+
+
+def _second_words(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """Return the literal words the text after a match's first space must start with.
+
+    ``items`` is a parsed pattern. None means unknown: the walk gives up on items it
+    cannot read, and on matches that may contain no space at all.
+    """
+    for index, (op, argument) in enumerate(items):
+        if op is _sre.LITERAL and argument == ord(" "):
+            return _first_words(items, index + 1)
+        if op is _sre.AT or _never_space(op, argument):
+            continue
+        rest = items[index + 1 :]
+        if op is _sre.SUBPATTERN:
+            return _second_words(list(argument[-1].data) + rest)
+        if op is _sre.BRANCH:
+            found: set[str] = set()
+            for alternative in argument[1]:
+                words = _second_words(list(alternative.data) + rest)
+                if words is None:
+                    return None
+                found |= words
+            return found
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            if all(_never_space(*item) for item in argument[2].data):
+                continue  # any number of characters that are not spaces
+            return None
+        return None
+    return None  # the match may end before any space
+
+
+@lru_cache(maxsize=4096)
+def _next_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Return the words the token after a match's first token must start with, if known.
+
+    Only for patterns with a start condition (``_start_words``): every match starts at
+    a token, so its first space ends that token and the next token follows.
+    """
+    if _start_words(pattern) is None:
+        return None
+    words = _second_words(list(_sre_parser.parse(pattern.pattern).data))
+    if not words or "" in words:
         return None
     return frozenset(words)
 

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from netno.classify import Classifier, Coding, Evidence, _Gate
+from netno.classify import Classifier, Coding, Evidence, _Gate, _next_words
 from netno.codebook import default_codebook, parse_codebook
 from netno.normalize import batch_tokens, match_texts, normalize
 
@@ -603,6 +603,23 @@ def test_gate_alternation_needs_one_whole_branch() -> None:
     assert ident not in gate.active("kuota habis untuk beli makan")
     assert ident in gate.active("kuota data habis")
     assert ident in gate.active("mau beli tiket pesawat")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\btidak (?:bisa|dapat) masuk\b", {"bisa ", "dapat "}),
+        (r"\b(?:tidak bisa|gagal) (?:di ?)?bayar\b", {"bisa ", "di", "bayar"}),
+        (r"\btidak\w* (?:bisa|mau)", {"bisa", "mau"}),
+        # A match that may end inside its first word tells nothing about the next one.
+        (r"\b(?:gagal|error)\b", None),
+        (r"\bkode(?: \w+){0,2} salah", None),
+        (r"\botp\s+salah", None),
+    ],
+)
+def test_next_words_after_first_token(pattern: str, expected: set[str] | None) -> None:
+    found = _next_words(re.compile(pattern))
+    assert (None if found is None else set(found)) == expected
 
 
 def test_gate_conditions_of_words_agree_per_word() -> None:
