@@ -686,7 +686,10 @@ def match_texts(texts: list[str], *, forms: dict[str, str] | None = None) -> lis
         # White space and chunks without tokens map to "" and are dropped, as in
         # ``MatchText``; the separators then stand between spaces (" \x00 "), which
         # are cut off below.
-        parts = " ".join(filter(None, map(normalized.__getitem__, chunks))).split(_SEPARATOR)
+        # The chunk numbers are needed later anyway, and an array lookup by number is
+        # cheaper than a second dict lookup by chunk.
+        texts_by_kind = np.array(list(normalized.values()), dtype=object)
+        parts = " ".join(filter(None, texts_by_kind[batch.kinds()].tolist())).split(_SEPARATOR)
         last = len(parts) - 1
         for position, (index, part) in enumerate(zip(plain_indices, parts, strict=True)):
             if position:
