@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 from indoNLP.preprocessing import SLANG_DATA
+
+_LOGGER = logging.getLogger(__name__)
 
 __all__ = [
     "Token",
@@ -395,6 +398,46 @@ def _expand_chunks(kinds: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, n
     return chunk_of_token, firsts[kinds[chunk_of_token]] + within
 
 
+# Character classes as the regex engine sees them: 1 for ``\w``, 2 for ``\s``, else 0.
+_OTHER, _WORD, _SPACE = 0, 1, 2
+
+
+@lru_cache(maxsize=1)
+def _basic_classes() -> np.ndarray:
+    """Return the class of every character below U+10000 (built once, about 65,000 calls)."""
+    return np.fromiter(
+        (
+            _WORD if char.isalnum() or char == "_" else _SPACE if char.isspace() else _OTHER
+            for char in map(chr, range(0x10000))
+        ),
+        np.uint8,
+        0x10000,
+    )
+
+
+def _chunk_starts(text: str) -> np.ndarray:
+    """Return where each chunk that ``_CHUNK_RE`` finds in ``text`` starts.
+
+    A chunk starts at each character that is neither a word character nor white space,
+    and at each word character that follows no word character. ``\\w`` and ``\\s``
+    are ``str.isalnum`` (or "_") and ``str.isspace`` in Python's regex engine.
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    classes = np.zeros(len(codes), np.uint8)
+    basic = codes < 0x10000
+    classes[basic] = _basic_classes()[codes[basic]]
+    rare = np.flatnonzero(~basic)
+    for index in rare.tolist():
+        char = text[index]
+        classes[index] = (
+            _WORD if char.isalnum() or char == "_" else _SPACE if char.isspace() else _OTHER
+        )
+    word = classes == _WORD
+    after_word = np.zeros(len(codes), bool)
+    after_word[1:] = word[:-1]
+    return np.flatnonzero((classes == _OTHER) | (word & ~after_word))
+
+
 class Tokens(NamedTuple):
     """The tokens of several normalised texts, split at spaces, as arrays.
 
@@ -412,18 +455,28 @@ class Tokens(NamedTuple):
 class _ChunkBatch:
     """The chunks of texts normalised together, with offsets to map spans back to each text.
 
-    ``chunks`` cover the joined texts (``_COVER_RE``, separators included) and
+    ``chunks`` are the chunks of the joined texts (``_CHUNK_RE``, separators included) and
     ``normalized`` maps each distinct chunk to its normalised text. The token offsets
     are computed once, with numpy, on the first ``map_spans`` call of any text in the
     batch, so that all texts share one pass over the chunks and one search per span.
     """
 
     __slots__ = (
-        "chunks", "normalized", "letters", "_kinds", "_token_starts", "_token_origins",
-        "_text_bases",
+        "joined", "lengths", "chunks", "normalized", "letters", "_kinds", "_token_starts",
+        "_token_origins", "_text_bases",
     )
 
-    def __init__(self, chunks: list[str], normalized: dict[str, str], letters: int = 0) -> None:
+    def __init__(
+        self,
+        joined: str,
+        lengths: list[int],
+        chunks: list[str],
+        normalized: dict[str, str],
+        letters: int = 0,
+    ) -> None:
+        # The texts joined by ``_SEPARATOR``, and the length of each text.
+        self.joined = joined
+        self.lengths = lengths
         self.chunks = chunks
         self.normalized = normalized
         # The first ``letters`` keys of ``normalized`` are chunks of letters only. Each
@@ -488,7 +541,14 @@ class _ChunkBatch:
             np.int64,
             len(distinct),
         )
-        original_offsets = np.cumsum(lengths[kinds]) - lengths[kinds]
+        original_offsets = _chunk_starts(self.joined)
+        if len(original_offsets) != len(chunks):
+            # Only a character class that Python's regex engine reads differently from
+            # ``str.isalnum`` and ``str.isspace`` could cause this; the regex is exact.
+            _LOGGER.warning("chunk starts disagree with _CHUNK_RE; using the regex")
+            original_offsets = np.array(
+                [match.start() for match in _CHUNK_RE.finditer(self.joined)], np.int64
+            )
         normal_offsets = np.cumsum(steps[kinds]) - steps[kinds]
 
         # The tokens of each distinct chunk, relative to the chunk: start in its
@@ -520,14 +580,17 @@ class _ChunkBatch:
         origins = original_offsets[chunk_of_token]
         self._token_origins = np.stack((origins + rows[:, 1], origins + rows[:, 2]), axis=1)
 
+        # Each text starts in the joined normalised text where its first chunk does
+        # (the chunk after the separator), and in the joined original after the texts
+        # and separators before it.
         separator = distinct.index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
         separators = np.flatnonzero(kinds == separator)
         text_firsts = np.concatenate(([0], separators + 1))
-        text_firsts = np.minimum(text_firsts, max(len(chunks) - 1, 0))
-        if len(chunks):
-            self._text_bases = np.stack(
-                (normal_offsets[text_firsts], original_offsets[text_firsts]), axis=1
-            )
+        normal_ends = np.append(normal_offsets, normal_offsets[-1] + steps[kinds[-1]])
+        text_lengths = np.array(self.lengths, np.int64) + len(_SEPARATOR)
+        self._text_bases = np.stack(
+            (normal_ends[text_firsts], np.cumsum(text_lengths) - text_lengths), axis=1
+        )
 
     def map_spans(
         self, ordinals: np.ndarray, starts: np.ndarray, ends: np.ndarray
@@ -669,7 +732,7 @@ def match_texts(texts: list[str], *, forms: dict[str, str] | None = None) -> lis
     if plain_indices:
         if linked:
             joined = _SEPARATOR.join([texts[index] for index in plain_indices])
-        chunks = _COVER_RE.findall(joined)
+        chunks = _CHUNK_RE.findall(joined)
         distinct = set(chunks)
         # Chunks of letters only (most of them) are single words, normalised together.
         words = [chunk for chunk in distinct if chunk.isalpha()]
@@ -682,7 +745,8 @@ def match_texts(texts: list[str], *, forms: dict[str, str] | None = None) -> lis
             if chunk not in normalized:
                 normalized[chunk] = " ".join([piece[0] for piece in _chunk_pieces(chunk)])
         normalized[_SEPARATOR] = _SEPARATOR
-        batch = _ChunkBatch(chunks, normalized, letters=len(words))
+        lengths = [len(texts[index]) for index in plain_indices]
+        batch = _ChunkBatch(joined, lengths, chunks, normalized, letters=len(words))
         # White space and chunks without tokens map to "" and are dropped, as in
         # ``MatchText``; the separators then stand between spaces (" \x00 "), which
         # are cut off below.

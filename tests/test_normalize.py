@@ -9,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netno.normalize import (
+    _CHUNK_RE,
     _LINK_HINT_RE,
     MatchText,
     Token,
+    _chunk_starts,
     _linked_texts,
     _standard_forms,
     batch_tokens,
@@ -290,6 +292,18 @@ def test_batch_tokens_need_one_whole_batch() -> None:
 def test_linked_texts_agree_with_link_regex(texts: list[str]) -> None:
     expected = {index for index, text in enumerate(texts) if _LINK_HINT_RE.search(text)}
     assert _linked_texts(texts) == expected
+
+
+# Letters, digits, "_", kinds of white space, punctuation, a superscript, a combining
+# accent, emoji with a skin tone, a letter above U+FFFF, a lone surrogate, NUL.
+_CHUNK_ALPHABET = "ab_1 \t\n\u00a0\u3000.,!-'’²é\u0301😡👍🏽\U0001d400\ud800\x00"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_CHUNK_ALPHABET, max_size=30))
+def test_chunk_starts_agree_with_chunk_pattern(text: str) -> None:
+    expected = [match.start() for match in _CHUNK_RE.finditer(text)]
+    assert _chunk_starts(text).tolist() == expected
 
 
 @pytest.mark.parametrize("spoken", ["kalo", "klo", "KALO"])
