@@ -398,7 +398,7 @@ def _expand_chunks(kinds: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, n
     return chunk_of_token, firsts[kinds[chunk_of_token]] + within
 
 
-# Character classes as the regex engine sees them: 1 for ``\w``, 2 for ``\s``, else 0.
+# Character classes as the regex engine reads them: 1 for ``\w``, 2 for ``\s``, else 0.
 _OTHER, _WORD, _SPACE = 0, 1, 2
 
 

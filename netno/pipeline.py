@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from netno.classify import Classifier
@@ -51,11 +52,15 @@ def add_calendar_columns(coded: pd.DataFrame) -> pd.DataFrame:
     """Add ``month`` (``YYYY-MM``) and ``day`` columns in Asia/Jakarta time (None when undated)."""
     result = coded.copy()
     local = pd.to_datetime(result["created_at"], utc=True).dt.tz_convert(JAKARTA)
-    dated = local.notna()
-    result["month"] = local.dt.strftime("%Y-%m").astype(object)
-    result.loc[~dated, "month"] = None
-    result["day"] = local.dt.date.astype(object)
-    result.loc[~dated, "day"] = None
+    # numpy's calendar units give "YYYY-MM" texts and dates without a call per row.
+    naive = local.dt.tz_localize(None).to_numpy()
+    undated = np.isnat(naive)
+    months = np.datetime_as_string(naive.astype("datetime64[M]"), unit="M").astype(object)
+    months[undated] = None
+    days = naive.astype("datetime64[D]").astype(object)
+    days[undated] = None
+    result["month"] = pd.Series(months, index=result.index, dtype=object)
+    result["day"] = pd.Series(days, index=result.index, dtype=object)
     return result
 
 
