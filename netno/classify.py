@@ -52,7 +52,7 @@ _sre: Any = importlib.import_module("re._constants")
 # Rows coded together. Progress is reported between blocks, and each block repeats
 # some fixed work (array steps per group of patterns, sorting the words), so blocks
 # are as large as progress allows.
-_PROGRESS_EVERY = 5000
+_PROGRESS_EVERY = 10_000
 _CONTEXT_WINDOW = 48  # characters of normalised text read before a match for negation
 _SENTENCE_PUNCT = frozenset(".!?;")
 # Words never contain these characters, so each one in normalised text is a token.
@@ -1090,7 +1090,7 @@ class Classifier:
         Args:
             frame: the comments, one per row.
             text_column: the column that contains the comment text.
-            progress: called as ``progress(done, total)`` every 5,000 rows and once at
+            progress: called as ``progress(done, total)`` every 10,000 rows and once at
                 the end.
 
         Raises:
