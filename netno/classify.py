@@ -265,10 +265,10 @@ def _prefix_end(prefix: str) -> str | None:
 
     None means no such string: every string from ``prefix`` on starts with it.
     """
-    kept = prefix.rstrip(chr(0x10FFFF))
-    if not kept:
+    stem = prefix.rstrip(chr(0x10FFFF))
+    if not stem:
         return None
-    return kept[:-1] + chr(ord(kept[-1]) + 1)
+    return stem[:-1] + chr(ord(stem[-1]) + 1)
 
 
 class _KeyTable:
@@ -776,9 +776,9 @@ def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
 def _condition_options(pattern: str) -> tuple[tuple[frozenset[str], ...], ...]:
     """Return the word conditions of each top-level alternative of ``pattern``.
 
-    A match meets every condition of at least one alternative. A pattern that is an
-    alternation ("(?:\\bkuota data)|(?:\\bbeli kuota)") gets one option per branch, read
-    as the whole match of that branch; any other pattern gets one option.
+    A match meets every condition of at least one alternative. An alternation such as
+    "(?:\\bkuota data)|(?:\\bbeli kuota)" gets one option per branch, each read as a
+    whole match. Any other pattern gets one option.
     """
     items = list(_sre_parser.parse(pattern).data)
     # The parser moves a prefix that all branches share in front of the alternation.

@@ -381,10 +381,14 @@ def _checked_counts(
     return numbers, notes
 
 
+def _excerpt(text: str) -> str:
+    """Return ``text`` cut to 40 characters for a message, marked with "…" when cut."""
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _shown_cell(value: object) -> str:
     """Return a cell as text for a message, cut to 40 characters."""
-    text = _cell_text(value) or ""
-    return text if len(text) <= 40 else text[:39] + "…"
+    return _excerpt(_cell_text(value) or "")
 
 
 _ISO_RE = re.compile(
@@ -501,17 +505,16 @@ _BULK_DATES_MIN = 200
 
 
 def _unreadable_date_note(text: str) -> str:
-    shown = text if len(text) <= 40 else text[:39] + "…"
     return (
-        f"Tanggal '{shown}' tidak terbaca, jadi komentar disimpan tanpa tanggal dan tidak "
+        f"Tanggal '{_excerpt(text)}' tidak terbaca, jadi komentar disimpan tanpa tanggal dan tidak "
         "masuk tren bulanan. Gunakan format seperti 2024-03-15 14:30 atau 15/03/2024."
     )
 
 
 def _not_text_reason(json_text: str) -> str:
-    shown = json_text if len(json_text) <= 40 else json_text[:39] + "…"
+    excerpt = _excerpt(json_text)
     return (
-        f"Sel teks komentar berisi objek atau daftar JSON ({shown}), bukan teks; baris "
+        f"Sel teks komentar berisi objek atau daftar JSON ({excerpt}), bukan teks; baris "
         "dilewati. Ubah sel itu menjadi teks komentar di file sumber, lalu unggah ulang."
     )
 
@@ -541,7 +544,8 @@ def _parse_plain_timestamps(cells: list[object]) -> tuple[pd.Series, list[int]]:
 
     A cell keeps the pandas result only when it is a naive time of the years 2000 to
     2099 that prints back as the same string, so pandas read it as ``_parse_instant``
-    does. The time must also exist exactly once in Asia/Jakarta time.
+    does. Local times that Asia/Jakarta skipped or repeated at a past clock change are
+    left to ``_parse_instant`` as well.
 
     Returns:
         The UTC times, NaT for all other cells, and the indices of those cells.
@@ -940,11 +944,11 @@ def _checked_records(
         return
     line = begin + 1 + len(_LINE_BREAK_RE.findall(text, start, start + quote_at))
     opened = " ".join(text[start + quote_at + 1:start + quote_at + 200].split())
-    shown = opened if len(opened) <= 40 else opened[:39] + "…"
+    excerpt = _excerpt(opened)
     raise IngestError(
         f"File CSV '{filename}' berisi tanda kutip (\") yang dibuka di baris {line} (baris "
         f"judul kolom ikut dihitung) tetapi tidak pernah ditutup, sehingga seluruh sisa file "
-        f"terbaca sebagai satu sel: \"{shown}\". Tambahkan tanda kutip penutup di akhir teks "
+        f"terbaca sebagai satu sel: \"{excerpt}\". Tambahkan tanda kutip penutup di akhir teks "
         "itu, atau ekspor ulang file, lalu unggah lagi."
     )
 

@@ -402,17 +402,19 @@ def _expand_chunks(kinds: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, n
 _OTHER, _WORD, _SPACE = 0, 1, 2
 
 
+def _char_class(char: str) -> int:
+    """Return the class of one character: ``_WORD``, ``_SPACE`` or ``_OTHER``."""
+    if char.isalnum() or char == "_":
+        return _WORD
+    if char.isspace():
+        return _SPACE
+    return _OTHER
+
+
 @lru_cache(maxsize=1)
 def _basic_classes() -> np.ndarray:
     """Return the class of every character below U+10000 (built once, about 65,000 calls)."""
-    return np.fromiter(
-        (
-            _WORD if char.isalnum() or char == "_" else _SPACE if char.isspace() else _OTHER
-            for char in map(chr, range(0x10000))
-        ),
-        np.uint8,
-        0x10000,
-    )
+    return np.fromiter(map(_char_class, map(chr, range(0x10000))), np.uint8, 0x10000)
 
 
 def _chunk_starts(text: str) -> np.ndarray:
@@ -426,12 +428,9 @@ def _chunk_starts(text: str) -> np.ndarray:
     classes = np.zeros(len(codes), np.uint8)
     basic = codes < 0x10000
     classes[basic] = _basic_classes()[codes[basic]]
-    rare = np.flatnonzero(~basic)
-    for index in rare.tolist():
-        char = text[index]
-        classes[index] = (
-            _WORD if char.isalnum() or char == "_" else _SPACE if char.isspace() else _OTHER
-        )
+    # Characters above U+FFFF (mostly emoji) are few, so they are classed one by one.
+    for index in np.flatnonzero(~basic).tolist():
+        classes[index] = _char_class(text[index])
     word = classes == _WORD
     after_word = np.zeros(len(codes), bool)
     after_word[1:] = word[:-1]
@@ -484,8 +483,8 @@ class _ChunkBatch:
         self.letters = letters
         self._kinds: np.ndarray | None = None  # each chunk's index in ``normalized``
         # Filled by ``_prepare``. Per token of the joined texts: its start in the joined
-        # normalised text, and its start and end in the joined original. Per text: the
-        # offsets of its first chunk in both.
+        # normalised text, and its start and end in the joined original. Per text: where
+        # it starts in both.
         self._token_starts = np.empty(0, np.int64)
         self._token_origins = np.empty((0, 2), np.int64)
         self._text_bases = np.empty((0, 2), np.int64)
@@ -552,15 +551,16 @@ class _ChunkBatch:
         normal_offsets = np.cumsum(steps[kinds]) - steps[kinds]
 
         # The tokens of each distinct chunk, relative to the chunk: start in its
-        # normalised text, start and end in the chunk. A chunk of letters is at most one
-        # piece, the whole chunk, and the separator is none.
+        # normalised text, start and end in the chunk. A chunk of letters gives at most
+        # one piece, the whole chunk, and the separator gives none.
         letters = self.letters
         counts = np.zeros(len(distinct), np.int64)
         counts[:letters] = np.fromiter(
             map(bool, islice(self.normalized.values(), letters)), bool, letters
         )
-        kept = lengths[:letters][counts[:letters] == 1]
-        relative = [np.stack((np.zeros_like(kept), np.zeros_like(kept), kept), axis=1)]
+        word_lengths = lengths[:letters][counts[:letters] == 1]
+        zeros = np.zeros_like(word_lengths)
+        relative = [np.stack((zeros, zeros, word_lengths), axis=1)]
         others: list[tuple[int, int, int]] = []
         for index in range(letters, len(distinct)):
             chunk = distinct[index]
@@ -630,35 +630,6 @@ class _ChunkBatch:
 # Separator of the texts joined for one chunking pass. It is neither a word character
 # nor white space, so "[^\w\s]" takes it as a chunk of its own and no chunk spans two texts.
 _SEPARATOR = "\x00"
-
-
-def indices_matching(
-    pattern: re.Pattern[str],
-    texts: list[str],
-    *,
-    separator: str = _SEPARATOR,
-    joined: str | None = None,
-) -> set[int]:
-    """Return the indices of the texts in which ``pattern`` finds a match.
-
-    One search runs over the texts joined by ``separator``, which is far cheaper than
-    a search per text when few texts match. No match of the pattern may contain a
-    character of the separator, so that each match lies inside one text.
-
-    Args:
-        pattern: the pattern to look for.
-        texts: the texts.
-        separator: the string the texts are joined with.
-        joined: ``separator.join(texts)``, when the caller has built it already.
-    """
-    if joined is None:
-        joined = separator.join(texts)
-    positions = [match.start() for match in pattern.finditer(joined)]
-    if not positions:
-        return set()
-    # ``ends[i]`` is where text ``i + 1`` starts in ``joined``.
-    ends = list(accumulate(len(text) + len(separator) for text in texts))
-    return {bisect.bisect_right(ends, position) for position in positions}
 
 
 # Lower-case forms of what ``_LINK_HINT_RE`` finds. Under IGNORECASE, "s" also matches

@@ -611,7 +611,7 @@ def test_gate_alternation_needs_one_whole_branch() -> None:
         (r"\btidak (?:bisa|dapat) masuk\b", {"bisa ", "dapat "}),
         (r"\b(?:tidak bisa|gagal) (?:di ?)?bayar\b", {"bisa ", "di", "bayar"}),
         (r"\btidak\w* (?:bisa|mau)", {"bisa", "mau"}),
-        # A match that may end inside its first word tells nothing about the next one.
+        # A match that may end inside its first word gives no condition on the next one.
         (r"\b(?:gagal|error)\b", None),
         (r"\bkode(?: \w+){0,2} salah", None),
         (r"\botp\s+salah", None),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +15,6 @@ from netno.normalize import (
     _linked_texts,
     _standard_forms,
     batch_tokens,
-    indices_matching,
     match_texts,
     normalize,
     normalize_with_map,
@@ -192,15 +189,20 @@ def test_match_text_agrees_with_map(text: str) -> None:
     assert fast.original_spans(spans) == [mapped.original_span(*span) for span in spans]
 
 
+# Slang, elongation, an empty text, emoji only, tabs and line breaks, a link and a
+# mention, and a hyphen inside a word.
+_MIXED_TEXTS = [
+    "Aplikasi lemottt bgt, otp nya GK masuk2",
+    "",
+    "😡😡",
+    "gpp kok,\n\tcuma   lemot!!",
+    "cek https://contoh.go.id @admin eror terus",
+    "Langkah ke-7 stuck",
+]
+
+
 def test_match_texts_spans_agree_with_map() -> None:
-    texts = [
-        "Aplikasi lemottt bgt, otp nya GK masuk2",
-        "",
-        "😡😡",
-        "gpp kok,\n\tcuma   lemot!!",
-        "cek https://contoh.go.id @admin eror terus",
-        "Langkah ke-7 stuck",
-    ]
+    texts = _MIXED_TEXTS
     for text, fast in zip(texts, match_texts(texts), strict=True):
         mapped = normalize_with_map(text)
         assert fast.text == mapped.text
@@ -229,15 +231,6 @@ def test_original_spans_many_texts_agree() -> None:
         assert result == [reference.original_span(*span) for span in text_spans]
 
 
-def test_indices_matching_finds_texts() -> None:
-    texts = ["tanpa tautan", "lihat www.contoh.id", "", "email ke @admin", "www"]
-    pattern = re.compile(r"@|www\.")
-    assert indices_matching(pattern, texts) == {1, 3}
-    # A match at the very start or end of a text belongs to that text.
-    assert indices_matching(re.compile("x"), ["xa", "bb", "ax"], separator="\n") == {0, 2}
-    assert indices_matching(pattern, []) == set()
-
-
 def test_standard_forms_keep_word_order() -> None:
     words = ["lemottt", "gk", "aplikasinya", "lemott", "qwrtyy", "bgtttt"]
     expected = ["lemot", "tidak", "aplikasi", "lemot", "qwrtyy", "banget"]
@@ -247,14 +240,7 @@ def test_standard_forms_keep_word_order() -> None:
 
 
 def test_batch_tokens_split_like_str_split() -> None:
-    texts = [
-        "Aplikasi lemottt bgt, otp nya GK masuk2",
-        "",
-        "😡😡",
-        "gpp kok,\n\tcuma   lemot!!",
-        "cek https://contoh.go.id @admin eror terus",
-        "Langkah ke-7 stuck",
-    ]
+    texts = _MIXED_TEXTS
     norms = match_texts(texts)
     found = batch_tokens(norms)
     assert found is not None
