@@ -1,0 +1,577 @@
+/* Per-chunk loops of netno.normalize.match_texts, in C.
+ *
+ * The pure-Python path in netno/normalize.py is the reference: every function here
+ * returns what that path computes, only faster. Integer arrays are returned as
+ * bytearrays of native int64 values, for numpy.frombuffer.
+ *
+ * A chunk is what the regex r"\w+|[^\w\s]" finds: a run of word characters, or one
+ * character that is neither a word character nor white space. For str patterns,
+ * Python's regex engine (Modules/_sre/sre.c) reads \w as Py_UNICODE_ISALNUM(ch) or
+ * ch == '_', and \s as Py_UNICODE_ISSPACE(ch); the same predicates are used here.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { CLASS_OTHER = 0, CLASS_WORD = 1, CLASS_SPACE = 2 };
+
+/* Classes of the ASCII characters, filled once at import. */
+static unsigned char ascii_classes[128];
+
+static int
+char_class_slow(Py_UCS4 ch)
+{
+    if (Py_UNICODE_ISALNUM(ch) || ch == '_') {
+        return CLASS_WORD;
+    }
+    if (Py_UNICODE_ISSPACE(ch)) {
+        return CLASS_SPACE;
+    }
+    return CLASS_OTHER;
+}
+
+static inline int
+char_class(Py_UCS4 ch)
+{
+    return ch < 128 ? ascii_classes[ch] : char_class_slow(ch);
+}
+
+/* A growable array of int64 values, copied into a bytearray at the end. */
+typedef struct {
+    int64_t *items;
+    Py_ssize_t length;
+    Py_ssize_t capacity;
+} Int64Array;
+
+static int
+array_push(Int64Array *array, int64_t value)
+{
+    if (array->length == array->capacity) {
+        Py_ssize_t capacity = array->capacity ? array->capacity * 2 : 1024;
+        int64_t *items = PyMem_Realloc(array->items, (size_t)capacity * sizeof(int64_t));
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        array->items = items;
+        array->capacity = capacity;
+    }
+    array->items[array->length++] = value;
+    return 0;
+}
+
+static PyObject *
+array_to_bytearray(const Int64Array *array)
+{
+    return PyByteArray_FromStringAndSize(
+        (const char *)array->items, array->length * (Py_ssize_t)sizeof(int64_t));
+}
+
+/* Read an int64 buffer argument (a numpy int64 array, bytes or bytearray). */
+static int
+read_int64s(PyObject *object, Py_buffer *view, const int64_t **items, Py_ssize_t *count)
+{
+    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS) < 0) {
+        return -1;
+    }
+    if (view->len % (Py_ssize_t)sizeof(int64_t) != 0) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_ValueError, "expected a buffer of int64 values");
+        return -1;
+    }
+    *items = (const int64_t *)view->buf;
+    *count = view->len / (Py_ssize_t)sizeof(int64_t);
+    return 0;
+}
+
+/* ---- scan ------------------------------------------------------------------- */
+
+/* An open-addressing hash table of the distinct chunks seen so far. Each slot holds
+ * the chunk's number plus one (0 marks an empty slot); the chunk's first occurrence
+ * in the text gives its characters, so a repeated chunk costs no new str object. */
+typedef struct {
+    Py_ssize_t *slots;
+    Py_ssize_t mask;
+    Py_ssize_t *first_starts; /* per distinct chunk: start of its first occurrence */
+    Py_ssize_t *lengths;      /* per distinct chunk: its length */
+    Py_ssize_t count;
+    Py_ssize_t capacity;      /* of first_starts and lengths */
+} ChunkTable;
+
+static uint64_t
+hash_units(const char *units, Py_ssize_t size)
+{
+    /* FNV-1a over the bytes of the code units. */
+    uint64_t hash = 1469598103934665603ULL;
+    for (Py_ssize_t index = 0; index < size; index++) {
+        hash = (hash ^ (unsigned char)units[index]) * 1099511628211ULL;
+    }
+    return hash;
+}
+
+static int
+table_grow(ChunkTable *table)
+{
+    Py_ssize_t size = (table->mask + 1) * 2;
+    Py_ssize_t *slots = PyMem_Calloc((size_t)size, sizeof(Py_ssize_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyMem_Free(table->slots);
+    table->slots = slots;
+    table->mask = size - 1;
+    return 0;
+}
+
+/* Return the number of the chunk text[start:start + length], adding it to the table
+ * and to ``distinct`` when it is new; -1 on error. */
+static Py_ssize_t
+table_intern(ChunkTable *table, PyObject *text, Py_ssize_t start, Py_ssize_t length,
+             PyObject *distinct)
+{
+    int kind = PyUnicode_KIND(text);
+    const char *data = (const char *)PyUnicode_DATA(text);
+    const char *units = data + start * kind;
+    size_t size = (size_t)length * (size_t)kind;
+    uint64_t hash = hash_units(units, (Py_ssize_t)size);
+    Py_ssize_t slot = (Py_ssize_t)(hash & (uint64_t)table->mask);
+    for (;;) {
+        Py_ssize_t entry = table->slots[slot];
+        if (entry == 0) {
+            break;
+        }
+        Py_ssize_t number = entry - 1;
+        if (table->lengths[number] == length
+            && memcmp(data + table->first_starts[number] * kind, units, size) == 0) {
+            return number;
+        }
+        slot = (slot + 1) & table->mask;
+    }
+
+    /* A new chunk. */
+    if (table->count == table->capacity) {
+        Py_ssize_t capacity = table->capacity * 2;
+        Py_ssize_t *starts = PyMem_Realloc(table->first_starts,
+                                           (size_t)capacity * sizeof(Py_ssize_t));
+        if (starts == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        table->first_starts = starts;
+        Py_ssize_t *lengths = PyMem_Realloc(table->lengths,
+                                            (size_t)capacity * sizeof(Py_ssize_t));
+        if (lengths == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        table->lengths = lengths;
+        table->capacity = capacity;
+    }
+    PyObject *chunk = PyUnicode_Substring(text, start, start + length);
+    if (chunk == NULL) {
+        return -1;
+    }
+    int appended = PyList_Append(distinct, chunk);
+    Py_DECREF(chunk);
+    if (appended < 0) {
+        return -1;
+    }
+    Py_ssize_t number = table->count++;
+    table->first_starts[number] = start;
+    table->lengths[number] = length;
+    table->slots[slot] = number + 1;
+    /* Keep the table at most half full, so probes stay short. */
+    if (table->count * 2 > table->mask + 1) {
+        if (table_grow(table) < 0) {
+            return -1;
+        }
+        for (Py_ssize_t other = 0; other < table->count; other++) {
+            const char *other_units = data + table->first_starts[other] * kind;
+            size_t other_size = (size_t)table->lengths[other] * (size_t)kind;
+            Py_ssize_t free_slot =
+                (Py_ssize_t)(hash_units(other_units, (Py_ssize_t)other_size)
+                             & (uint64_t)table->mask);
+            while (table->slots[free_slot] != 0) {
+                free_slot = (free_slot + 1) & table->mask;
+            }
+            table->slots[free_slot] = other + 1;
+        }
+    }
+    return number;
+}
+
+PyDoc_STRVAR(scan_doc,
+"scan(text, /)\n--\n\n"
+"Cut text into the chunks that r'\\w+|[^\\w\\s]' finds.\n\n"
+"Returns (distinct, kinds, starts): the distinct chunks in order of first\n"
+"occurrence, and per chunk in text order its number in distinct and its start\n"
+"offset, as bytearrays of int64.");
+
+static PyObject *
+chunks_scan(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "scan() expects a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+
+    PyObject *result = NULL;
+    PyObject *kinds_bytes = NULL;
+    PyObject *starts_bytes = NULL;
+    Int64Array kinds = {NULL, 0, 0};
+    Int64Array starts = {NULL, 0, 0};
+    ChunkTable table = {NULL, 1023, NULL, NULL, 0, 256};
+    PyObject *distinct = PyList_New(0);
+    if (distinct == NULL) {
+        return NULL;
+    }
+    table.slots = PyMem_Calloc((size_t)table.mask + 1, sizeof(Py_ssize_t));
+    table.first_starts = PyMem_Malloc((size_t)table.capacity * sizeof(Py_ssize_t));
+    table.lengths = PyMem_Malloc((size_t)table.capacity * sizeof(Py_ssize_t));
+    if (table.slots == NULL || table.first_starts == NULL || table.lengths == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+
+    Py_ssize_t position = 0;
+    while (position < length) {
+        int class = char_class(PyUnicode_READ(kind, data, position));
+        if (class == CLASS_SPACE) {
+            position++;
+            continue;
+        }
+        Py_ssize_t end = position + 1;
+        if (class == CLASS_WORD) {
+            while (end < length
+                   && char_class(PyUnicode_READ(kind, data, end)) == CLASS_WORD) {
+                end++;
+            }
+        }
+        Py_ssize_t number = table_intern(&table, text, position, end - position, distinct);
+        if (number < 0 || array_push(&kinds, number) < 0
+            || array_push(&starts, position) < 0) {
+            goto done;
+        }
+        position = end;
+    }
+
+    kinds_bytes = array_to_bytearray(&kinds);
+    if (kinds_bytes == NULL) {
+        goto done;
+    }
+    starts_bytes = array_to_bytearray(&starts);
+    if (starts_bytes == NULL) {
+        goto done;
+    }
+    result = PyTuple_Pack(3, distinct, kinds_bytes, starts_bytes);
+
+done:
+    Py_DECREF(distinct);
+    Py_XDECREF(kinds_bytes);
+    Py_XDECREF(starts_bytes);
+    PyMem_Free(kinds.items);
+    PyMem_Free(starts.items);
+    PyMem_Free(table.slots);
+    PyMem_Free(table.first_starts);
+    PyMem_Free(table.lengths);
+    return result;
+}
+
+/* ---- join ------------------------------------------------------------------- */
+
+/* Check that ``forms`` is a list of str and every kind number indexes it. */
+static int
+check_forms(PyObject *forms, const int64_t *kinds, Py_ssize_t count)
+{
+    if (!PyList_Check(forms)) {
+        PyErr_SetString(PyExc_TypeError, "forms must be a list of str");
+        return -1;
+    }
+    Py_ssize_t form_count = PyList_GET_SIZE(forms);
+    for (Py_ssize_t index = 0; index < form_count; index++) {
+        PyObject *form = PyList_GET_ITEM(forms, index);
+        if (!PyUnicode_Check(form)) {
+            PyErr_SetString(PyExc_TypeError, "forms must be a list of str");
+            return -1;
+        }
+        if (PyUnicode_READY(form) < 0) {
+            return -1;
+        }
+    }
+    for (Py_ssize_t index = 0; index < count; index++) {
+        if (kinds[index] < 0 || kinds[index] >= form_count) {
+            PyErr_SetString(PyExc_IndexError, "chunk kind out of range of forms");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(join_doc,
+"join(kinds, forms, separator, /)\n--\n\n"
+"Build the normalised text of each text of a batch.\n\n"
+"kinds gives, per chunk of the joined texts, its index in forms (the normalised\n"
+"form of each distinct chunk); chunks of kind separator end a text. Each text is\n"
+"the non-empty forms of its chunks joined by single spaces. Returns a list of\n"
+"str, one more than there are separators.");
+
+static PyObject *
+chunks_join(PyObject *module, PyObject *args)
+{
+    PyObject *kinds_object;
+    PyObject *forms;
+    Py_ssize_t separator;
+    if (!PyArg_ParseTuple(args, "OOn:join", &kinds_object, &forms, &separator)) {
+        return NULL;
+    }
+    Py_buffer view;
+    const int64_t *kinds;
+    Py_ssize_t count;
+    if (read_int64s(kinds_object, &view, &kinds, &count) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (check_forms(forms, kinds, count) < 0) {
+        goto done;
+    }
+    result = PyList_New(0);
+    if (result == NULL) {
+        goto done;
+    }
+    /* Each text takes two passes over its chunks: one for its length and widest
+     * character, one to copy the forms into the new str. */
+    Py_ssize_t first = 0;
+    while (first <= count) {
+        Py_ssize_t last = first;
+        Py_ssize_t length = 0;
+        Py_UCS4 widest = 0;
+        int empty = 1;
+        for (; last < count && kinds[last] != separator; last++) {
+            PyObject *form = PyList_GET_ITEM(forms, kinds[last]);
+            Py_ssize_t form_length = PyUnicode_GET_LENGTH(form);
+            if (form_length == 0) {
+                continue;
+            }
+            length += form_length + (empty ? 0 : 1);
+            empty = 0;
+            Py_UCS4 form_widest = PyUnicode_MAX_CHAR_VALUE(form);
+            if (form_widest > widest) {
+                widest = form_widest;
+            }
+        }
+        PyObject *joined = PyUnicode_New(length, widest);
+        if (joined == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        int kind = PyUnicode_KIND(joined);
+        void *data = PyUnicode_DATA(joined);
+        Py_ssize_t position = 0;
+        for (Py_ssize_t index = first; index < last; index++) {
+            PyObject *form = PyList_GET_ITEM(forms, kinds[index]);
+            Py_ssize_t form_length = PyUnicode_GET_LENGTH(form);
+            if (form_length == 0) {
+                continue;
+            }
+            if (position > 0) {
+                PyUnicode_WRITE(kind, data, position, ' ');
+                position++;
+            }
+            if (PyUnicode_KIND(form) == kind) {
+                memcpy((char *)data + position * kind, PyUnicode_DATA(form),
+                       (size_t)form_length * (size_t)kind);
+            }
+            else if (PyUnicode_CopyCharacters(joined, position, form, 0, form_length) < 0) {
+                Py_DECREF(joined);
+                Py_CLEAR(result);
+                goto done;
+            }
+            position += form_length;
+        }
+        int appended = PyList_Append(result, joined);
+        Py_DECREF(joined);
+        if (appended < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        first = last + 1;
+    }
+
+done:
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* ---- tokens ----------------------------------------------------------------- */
+
+PyDoc_STRVAR(tokens_doc,
+"tokens(kinds, forms, separator, /)\n--\n\n"
+"Split the texts that join() builds at spaces, as str.split(' ') would.\n\n"
+"Returns (words, word_of_token, text_of_token, positions): the distinct tokens,\n"
+"and per token in text order its number in words, its text and its start in\n"
+"that text, as bytearrays of int64. A text with no non-empty form has no token.");
+
+static PyObject *
+chunks_tokens(PyObject *module, PyObject *args)
+{
+    PyObject *kinds_object;
+    PyObject *forms;
+    Py_ssize_t separator;
+    if (!PyArg_ParseTuple(args, "OOn:tokens", &kinds_object, &forms, &separator)) {
+        return NULL;
+    }
+    Py_buffer view;
+    const int64_t *kinds;
+    Py_ssize_t count;
+    if (read_int64s(kinds_object, &view, &kinds, &count) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    PyObject *words = NULL;
+    PyObject *numbers = NULL; /* word -> its number in words */
+    PyObject *arrays[3] = {NULL, NULL, NULL};
+    Int64Array word_ids = {NULL, 0, 0};    /* the words of each form, form after form */
+    Int64Array word_lengths = {NULL, 0, 0};
+    Int64Array out[3] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+    Py_ssize_t *firsts = NULL; /* per form: its first entry in word_ids, and one past */
+
+    if (check_forms(forms, kinds, count) < 0) {
+        goto done;
+    }
+    Py_ssize_t form_count = PyList_GET_SIZE(forms);
+    words = PyList_New(0);
+    numbers = PyDict_New();
+    firsts = PyMem_Malloc((size_t)(form_count + 1) * sizeof(Py_ssize_t));
+    if (words == NULL || numbers == NULL) {
+        goto done;
+    }
+    if (firsts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+
+    /* The words of each distinct form, numbered in order of first occurrence. */
+    for (Py_ssize_t index = 0; index < form_count; index++) {
+        firsts[index] = word_ids.length;
+        PyObject *form = PyList_GET_ITEM(forms, index);
+        if (index == separator || PyUnicode_GET_LENGTH(form) == 0) {
+            continue;
+        }
+        int kind = PyUnicode_KIND(form);
+        const void *data = PyUnicode_DATA(form);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(form);
+        Py_ssize_t start = 0;
+        for (Py_ssize_t end = 0; end <= length; end++) {
+            if (end < length && PyUnicode_READ(kind, data, end) != ' ') {
+                continue;
+            }
+            PyObject *word = PyUnicode_Substring(form, start, end);
+            if (word == NULL) {
+                goto done;
+            }
+            PyObject *number = PyDict_GetItemWithError(numbers, word); /* borrowed */
+            Py_ssize_t word_id;
+            if (number != NULL) {
+                word_id = PyLong_AsSsize_t(number);
+            }
+            else if (PyErr_Occurred()) {
+                Py_DECREF(word);
+                goto done;
+            }
+            else {
+                word_id = PyList_GET_SIZE(words);
+                number = PyLong_FromSsize_t(word_id);
+                int failed = number == NULL || PyDict_SetItem(numbers, word, number) < 0
+                             || PyList_Append(words, word) < 0
+                             || array_push(&word_lengths, end - start) < 0;
+                Py_XDECREF(number);
+                if (failed) {
+                    Py_DECREF(word);
+                    goto done;
+                }
+            }
+            Py_DECREF(word);
+            if (array_push(&word_ids, word_id) < 0) {
+                goto done;
+            }
+            start = end + 1;
+        }
+    }
+    firsts[form_count] = word_ids.length;
+
+    /* One token per word of each chunk's form, numbered by text and position. */
+    int64_t text = 0;
+    int64_t position = 0;
+    for (Py_ssize_t index = 0; index < count; index++) {
+        int64_t chunk_kind = kinds[index];
+        if (chunk_kind == separator) {
+            text++;
+            position = 0;
+            continue;
+        }
+        for (Py_ssize_t entry = firsts[chunk_kind]; entry < firsts[chunk_kind + 1]; entry++) {
+            int64_t word_id = word_ids.items[entry];
+            if (array_push(&out[0], word_id) < 0 || array_push(&out[1], text) < 0
+                || array_push(&out[2], position) < 0) {
+                goto done;
+            }
+            position += word_lengths.items[word_id] + 1;
+        }
+    }
+
+    for (int which = 0; which < 3; which++) {
+        arrays[which] = array_to_bytearray(&out[which]);
+        if (arrays[which] == NULL) {
+            goto done;
+        }
+    }
+    result = PyTuple_Pack(4, words, arrays[0], arrays[1], arrays[2]);
+
+done:
+    PyBuffer_Release(&view);
+    Py_XDECREF(words);
+    Py_XDECREF(numbers);
+    for (int which = 0; which < 3; which++) {
+        Py_XDECREF(arrays[which]);
+        PyMem_Free(out[which].items);
+    }
+    PyMem_Free(word_ids.items);
+    PyMem_Free(word_lengths.items);
+    PyMem_Free(firsts);
+    return result;
+}
+
+/* ---- module ----------------------------------------------------------------- */
+
+static PyMethodDef chunks_methods[] = {
+    {"scan", (PyCFunction)chunks_scan, METH_O, scan_doc},
+    {"join", (PyCFunction)chunks_join, METH_VARARGS, join_doc},
+    {"tokens", (PyCFunction)chunks_tokens, METH_VARARGS, tokens_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef chunks_module = {
+    PyModuleDef_HEAD_INIT,
+    "netno._chunks",
+    "Per-chunk loops of netno.normalize.match_texts, in C.",
+    -1,
+    chunks_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__chunks(void)
+{
+    for (Py_UCS4 ch = 0; ch < 128; ch++) {
+        ascii_classes[ch] = (unsigned char)char_class_slow(ch);
+    }
+    return PyModule_Create(&chunks_module);
+}
