@@ -96,47 +96,100 @@ typedef struct {
     Py_ssize_t mask;
     Py_ssize_t *first_starts; /* per distinct chunk: start of its first occurrence */
     Py_ssize_t *lengths;      /* per distinct chunk: its length */
+    uint64_t *hashes;         /* per distinct chunk: its hash, to move it on growth */
     Py_ssize_t count;
-    Py_ssize_t capacity;      /* of first_starts and lengths */
+    Py_ssize_t capacity;      /* of first_starts, lengths and hashes */
 } ChunkTable;
 
-static uint64_t
-hash_units(const char *units, Py_ssize_t size)
-{
-    /* FNV-1a over the bytes of the code units. */
-    uint64_t hash = 1469598103934665603ULL;
-    for (Py_ssize_t index = 0; index < size; index++) {
-        hash = (hash ^ (unsigned char)units[index]) * 1099511628211ULL;
-    }
-    return hash;
-}
+/* FNV-1a over code units; the scan loop feeds each character as it reads it. */
+#define HASH_START 1469598103934665603ULL
+#define HASH_STEP(hash, ch) (((hash) ^ (uint64_t)(ch)) * 1099511628211ULL)
 
 static int
-table_grow(ChunkTable *table)
+table_init(ChunkTable *table)
 {
-    Py_ssize_t size = (table->mask + 1) * 2;
-    Py_ssize_t *slots = PyMem_Calloc((size_t)size, sizeof(Py_ssize_t));
-    if (slots == NULL) {
+    table->mask = 1023;
+    table->count = 0;
+    table->capacity = 256;
+    table->slots = PyMem_Calloc((size_t)table->mask + 1, sizeof(Py_ssize_t));
+    table->first_starts = PyMem_Malloc((size_t)table->capacity * sizeof(Py_ssize_t));
+    table->lengths = PyMem_Malloc((size_t)table->capacity * sizeof(Py_ssize_t));
+    table->hashes = PyMem_Malloc((size_t)table->capacity * sizeof(uint64_t));
+    if (table->slots == NULL || table->first_starts == NULL || table->lengths == NULL
+        || table->hashes == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    PyMem_Free(table->slots);
-    table->slots = slots;
-    table->mask = size - 1;
     return 0;
 }
 
-/* Return the number of the chunk text[start:start + length], adding it to the table
- * and to ``distinct`` when it is new; -1 on error. */
+static void
+table_free(ChunkTable *table)
+{
+    PyMem_Free(table->slots);
+    PyMem_Free(table->first_starts);
+    PyMem_Free(table->lengths);
+    PyMem_Free(table->hashes);
+}
+
+/* Grow the per-chunk arrays when full, and the slots when half full (so that probes
+ * stay short). */
+static int
+table_reserve(ChunkTable *table)
+{
+    if (table->count == table->capacity) {
+        size_t capacity = (size_t)table->capacity * 2;
+        Py_ssize_t *starts = PyMem_Realloc(table->first_starts, capacity * sizeof(Py_ssize_t));
+        if (starts == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        table->first_starts = starts;
+        Py_ssize_t *lengths = PyMem_Realloc(table->lengths, capacity * sizeof(Py_ssize_t));
+        if (lengths == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        table->lengths = lengths;
+        uint64_t *hashes = PyMem_Realloc(table->hashes, capacity * sizeof(uint64_t));
+        if (hashes == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        table->hashes = hashes;
+        table->capacity = (Py_ssize_t)capacity;
+    }
+    if ((table->count + 1) * 2 > table->mask + 1) {
+        Py_ssize_t size = (table->mask + 1) * 2;
+        Py_ssize_t *slots = PyMem_Calloc((size_t)size, sizeof(Py_ssize_t));
+        if (slots == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        PyMem_Free(table->slots);
+        table->slots = slots;
+        table->mask = size - 1;
+        for (Py_ssize_t number = 0; number < table->count; number++) {
+            Py_ssize_t slot = (Py_ssize_t)(table->hashes[number] & (uint64_t)table->mask);
+            while (table->slots[slot] != 0) {
+                slot = (slot + 1) & table->mask;
+            }
+            table->slots[slot] = number + 1;
+        }
+    }
+    return 0;
+}
+
+/* Return the number of the chunk text[start:start + length], whose hash is ``hash``,
+ * adding it to the table and to ``distinct`` when it is new; -1 on error. */
 static Py_ssize_t
 table_intern(ChunkTable *table, PyObject *text, Py_ssize_t start, Py_ssize_t length,
-             PyObject *distinct)
+             uint64_t hash, PyObject *distinct)
 {
     int kind = PyUnicode_KIND(text);
     const char *data = (const char *)PyUnicode_DATA(text);
     const char *units = data + start * kind;
     size_t size = (size_t)length * (size_t)kind;
-    uint64_t hash = hash_units(units, (Py_ssize_t)size);
     Py_ssize_t slot = (Py_ssize_t)(hash & (uint64_t)table->mask);
     for (;;) {
         Py_ssize_t entry = table->slots[slot];
@@ -144,31 +197,16 @@ table_intern(ChunkTable *table, PyObject *text, Py_ssize_t start, Py_ssize_t len
             break;
         }
         Py_ssize_t number = entry - 1;
-        if (table->lengths[number] == length
+        if (table->hashes[number] == hash && table->lengths[number] == length
             && memcmp(data + table->first_starts[number] * kind, units, size) == 0) {
             return number;
         }
         slot = (slot + 1) & table->mask;
     }
 
-    /* A new chunk. */
-    if (table->count == table->capacity) {
-        Py_ssize_t capacity = table->capacity * 2;
-        Py_ssize_t *starts = PyMem_Realloc(table->first_starts,
-                                           (size_t)capacity * sizeof(Py_ssize_t));
-        if (starts == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        table->first_starts = starts;
-        Py_ssize_t *lengths = PyMem_Realloc(table->lengths,
-                                            (size_t)capacity * sizeof(Py_ssize_t));
-        if (lengths == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        table->lengths = lengths;
-        table->capacity = capacity;
+    /* A new chunk: make room first, which may move the slots, then insert. */
+    if (table_reserve(table) < 0) {
+        return -1;
     }
     PyObject *chunk = PyUnicode_Substring(text, start, start + length);
     if (chunk == NULL) {
@@ -182,24 +220,12 @@ table_intern(ChunkTable *table, PyObject *text, Py_ssize_t start, Py_ssize_t len
     Py_ssize_t number = table->count++;
     table->first_starts[number] = start;
     table->lengths[number] = length;
-    table->slots[slot] = number + 1;
-    /* Keep the table at most half full, so probes stay short. */
-    if (table->count * 2 > table->mask + 1) {
-        if (table_grow(table) < 0) {
-            return -1;
-        }
-        for (Py_ssize_t other = 0; other < table->count; other++) {
-            const char *other_units = data + table->first_starts[other] * kind;
-            size_t other_size = (size_t)table->lengths[other] * (size_t)kind;
-            Py_ssize_t free_slot =
-                (Py_ssize_t)(hash_units(other_units, (Py_ssize_t)other_size)
-                             & (uint64_t)table->mask);
-            while (table->slots[free_slot] != 0) {
-                free_slot = (free_slot + 1) & table->mask;
-            }
-            table->slots[free_slot] = other + 1;
-        }
+    table->hashes[number] = hash;
+    slot = (Py_ssize_t)(hash & (uint64_t)table->mask);
+    while (table->slots[slot] != 0) {
+        slot = (slot + 1) & table->mask;
     }
+    table->slots[slot] = number + 1;
     return number;
 }
 
@@ -229,34 +255,36 @@ chunks_scan(PyObject *module, PyObject *text)
     PyObject *starts_bytes = NULL;
     Int64Array kinds = {NULL, 0, 0};
     Int64Array starts = {NULL, 0, 0};
-    ChunkTable table = {NULL, 1023, NULL, NULL, 0, 256};
+    ChunkTable table;
     PyObject *distinct = PyList_New(0);
     if (distinct == NULL) {
         return NULL;
     }
-    table.slots = PyMem_Calloc((size_t)table.mask + 1, sizeof(Py_ssize_t));
-    table.first_starts = PyMem_Malloc((size_t)table.capacity * sizeof(Py_ssize_t));
-    table.lengths = PyMem_Malloc((size_t)table.capacity * sizeof(Py_ssize_t));
-    if (table.slots == NULL || table.first_starts == NULL || table.lengths == NULL) {
-        PyErr_NoMemory();
+    if (table_init(&table) < 0) {
         goto done;
     }
 
     Py_ssize_t position = 0;
     while (position < length) {
-        int class = char_class(PyUnicode_READ(kind, data, position));
+        Py_UCS4 ch = PyUnicode_READ(kind, data, position);
+        int class = char_class(ch);
         if (class == CLASS_SPACE) {
             position++;
             continue;
         }
+        uint64_t hash = HASH_STEP(HASH_START, ch);
         Py_ssize_t end = position + 1;
         if (class == CLASS_WORD) {
-            while (end < length
-                   && char_class(PyUnicode_READ(kind, data, end)) == CLASS_WORD) {
-                end++;
+            for (; end < length; end++) {
+                ch = PyUnicode_READ(kind, data, end);
+                if (char_class(ch) != CLASS_WORD) {
+                    break;
+                }
+                hash = HASH_STEP(hash, ch);
             }
         }
-        Py_ssize_t number = table_intern(&table, text, position, end - position, distinct);
+        Py_ssize_t number =
+            table_intern(&table, text, position, end - position, hash, distinct);
         if (number < 0 || array_push(&kinds, number) < 0
             || array_push(&starts, position) < 0) {
             goto done;
@@ -280,9 +308,7 @@ done:
     Py_XDECREF(starts_bytes);
     PyMem_Free(kinds.items);
     PyMem_Free(starts.items);
-    PyMem_Free(table.slots);
-    PyMem_Free(table.first_starts);
-    PyMem_Free(table.lengths);
+    table_free(&table);
     return result;
 }
 
@@ -550,12 +576,121 @@ done:
     return result;
 }
 
+/* ---- expand ----------------------------------------------------------------- */
+
+PyDoc_STRVAR(expand_doc,
+"expand(kinds, starts, steps, counts, pieces, separator, /)\n--\n\n"
+"Place the pieces of every chunk of a batch in the joined texts.\n\n"
+"kinds and starts give, per chunk, its kind and its start in the joined\n"
+"original. Per kind: steps is the length of its normalised form plus one (0 for\n"
+"an empty form), counts its number of pieces; pieces lists (start in the form,\n"
+"start in the chunk, end in the chunk) of each piece, kind after kind.\n\n"
+"Returns (token_starts, token_origins, text_starts) as bytearrays of int64: per\n"
+"piece in text order, its start in the joined normalised text (each chunk's\n"
+"form followed by one space) and its start and end in the joined original; per\n"
+"text, where it starts in the joined normalised text.");
+
+static PyObject *
+chunks_expand(PyObject *module, PyObject *args)
+{
+    PyObject *objects[5];
+    Py_ssize_t separator;
+    if (!PyArg_ParseTuple(args, "OOOOOn:expand", &objects[0], &objects[1], &objects[2],
+                          &objects[3], &objects[4], &separator)) {
+        return NULL;
+    }
+    Py_buffer views[5];
+    const int64_t *items[5];
+    Py_ssize_t sizes[5];
+    int held = 0; /* number of views to release */
+    PyObject *result = NULL;
+    PyObject *arrays[3] = {NULL, NULL, NULL};
+    Int64Array out[3] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+    Py_ssize_t *firsts = NULL; /* per kind: its first row in pieces */
+
+    for (; held < 5; held++) {
+        if (read_int64s(objects[held], &views[held], &items[held], &sizes[held]) < 0) {
+            goto done;
+        }
+    }
+    const int64_t *kinds = items[0], *starts = items[1], *steps = items[2];
+    const int64_t *counts = items[3], *pieces = items[4];
+    Py_ssize_t count = sizes[0], kind_count = sizes[2];
+    if (sizes[1] != count || sizes[3] != kind_count || sizes[4] % 3 != 0) {
+        PyErr_SetString(PyExc_ValueError, "expand() arguments disagree in length");
+        goto done;
+    }
+    firsts = PyMem_Malloc((size_t)(kind_count + 1) * sizeof(Py_ssize_t));
+    if (firsts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t row = 0;
+    for (Py_ssize_t kind = 0; kind < kind_count; kind++) {
+        if (counts[kind] < 0) {
+            PyErr_SetString(PyExc_ValueError, "negative piece count");
+            goto done;
+        }
+        firsts[kind] = row;
+        row += counts[kind];
+    }
+    firsts[kind_count] = row;
+    if (row * 3 != sizes[4]) {
+        PyErr_SetString(PyExc_ValueError, "piece counts disagree with pieces");
+        goto done;
+    }
+
+    int64_t normal = 0; /* start of the current chunk in the joined normalised text */
+    if (array_push(&out[2], 0) < 0) {
+        goto done;
+    }
+    for (Py_ssize_t index = 0; index < count; index++) {
+        int64_t kind = kinds[index];
+        if (kind < 0 || kind >= kind_count) {
+            PyErr_SetString(PyExc_IndexError, "chunk kind out of range");
+            goto done;
+        }
+        for (Py_ssize_t entry = firsts[kind]; entry < firsts[kind + 1]; entry++) {
+            const int64_t *piece = pieces + 3 * entry;
+            if (array_push(&out[0], normal + piece[0]) < 0
+                || array_push(&out[1], starts[index] + piece[1]) < 0
+                || array_push(&out[1], starts[index] + piece[2]) < 0) {
+                goto done;
+            }
+        }
+        normal += steps[kind];
+        if (kind == separator && array_push(&out[2], normal) < 0) {
+            goto done;
+        }
+    }
+
+    for (int which = 0; which < 3; which++) {
+        arrays[which] = array_to_bytearray(&out[which]);
+        if (arrays[which] == NULL) {
+            goto done;
+        }
+    }
+    result = PyTuple_Pack(3, arrays[0], arrays[1], arrays[2]);
+
+done:
+    while (held > 0) {
+        PyBuffer_Release(&views[--held]);
+    }
+    for (int which = 0; which < 3; which++) {
+        Py_XDECREF(arrays[which]);
+        PyMem_Free(out[which].items);
+    }
+    PyMem_Free(firsts);
+    return result;
+}
+
 /* ---- module ----------------------------------------------------------------- */
 
 static PyMethodDef chunks_methods[] = {
     {"scan", (PyCFunction)chunks_scan, METH_O, scan_doc},
     {"join", (PyCFunction)chunks_join, METH_VARARGS, join_doc},
     {"tokens", (PyCFunction)chunks_tokens, METH_VARARGS, tokens_doc},
+    {"expand", (PyCFunction)chunks_expand, METH_VARARGS, expand_doc},
     {NULL, NULL, 0, NULL},
 };
 

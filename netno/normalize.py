@@ -604,7 +604,6 @@ class _ChunkBatch:
             len(distinct),
         )
         original_offsets = self._chunk_offsets()
-        normal_offsets = np.cumsum(steps[kinds]) - steps[kinds]
 
         # The tokens of each distinct chunk, relative to the chunk: start in its
         # normalised text, start and end in the chunk. A chunk of letters gives at most
@@ -629,6 +628,20 @@ class _ChunkBatch:
                 others.append((position, begin, end))
                 position += len(text) + 1
         relative.append(np.array(others, np.int64).reshape(-1, 3))
+        text_lengths = np.array(self.lengths, np.int64) + len(_SEPARATOR)
+        original_bases = np.cumsum(text_lengths) - text_lengths
+        if _chunks is not None:
+            token_starts, token_origins, normal_bases = _chunks.expand(
+                kinds, original_offsets, steps, counts, np.concatenate(relative),
+                self._separator(),
+            )
+            self._token_starts = np.frombuffer(token_starts, np.int64)
+            self._token_origins = np.frombuffer(token_origins, np.int64).reshape(-1, 2)
+            self._text_bases = np.stack(
+                (np.frombuffer(normal_bases, np.int64), original_bases), axis=1
+            )
+            return
+        normal_offsets = np.cumsum(steps[kinds]) - steps[kinds]
         # One row per token of the joined texts, in text order.
         chunk_of_token, entry = _expand_chunks(kinds, counts)
         rows = np.concatenate(relative)[entry]
@@ -642,10 +655,7 @@ class _ChunkBatch:
         separators = np.flatnonzero(kinds == self._separator())
         text_firsts = np.concatenate(([0], separators + 1))
         normal_ends = np.append(normal_offsets, normal_offsets[-1] + steps[kinds[-1]])
-        text_lengths = np.array(self.lengths, np.int64) + len(_SEPARATOR)
-        self._text_bases = np.stack(
-            (normal_ends[text_firsts], np.cumsum(text_lengths) - text_lengths), axis=1
-        )
+        self._text_bases = np.stack((normal_ends[text_firsts], original_bases), axis=1)
 
     def map_spans(
         self, ordinals: np.ndarray, starts: np.ndarray, ends: np.ndarray
