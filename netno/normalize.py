@@ -34,7 +34,7 @@ def _load_chunks() -> ModuleType | None:
         _LOGGER.debug("chunk loops: pure Python (%s=1)", PURE_PYTHON_ENV)
         return None
     try:
-        from netno import _chunks as module
+        import netno._chunks as module
     except ImportError:
         _LOGGER.debug("chunk loops: pure Python (netno._chunks is not built)")
         return None
