@@ -1,8 +1,9 @@
 /* Per-chunk loops of netno.normalize.match_texts, in C.
  *
  * The pure-Python path in netno/normalize.py is the reference: every function here
- * returns what that path computes, only faster. Integer arrays are returned as
- * bytearrays of native int64 values, for numpy.frombuffer.
+ * returns what that path computes, only faster. Integer arrays are passed as numpy
+ * int64 arrays and returned as bytearrays of native int64 values, for
+ * numpy.frombuffer.
  *
  * A chunk is what the regex r"\w+|[^\w\s]" finds: a run of word characters, or one
  * character that is neither a word character nor white space. For str patterns,
@@ -69,16 +70,25 @@ array_to_bytearray(const Int64Array *array)
         (const char *)array->items, array->length * (Py_ssize_t)sizeof(int64_t));
 }
 
-/* Read an int64 buffer argument (a numpy int64 array, bytes or bytearray). */
+/* Read an int64 buffer argument: a C-contiguous numpy int64 array, or any buffer
+ * of signed 64-bit items. */
 static int
 read_int64s(PyObject *object, Py_buffer *view, const int64_t **items, Py_ssize_t *count)
 {
-    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS) < 0) {
+    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
         return -1;
     }
-    if (view->len % (Py_ssize_t)sizeof(int64_t) != 0) {
+    const char *format = view->format != NULL ? view->format : "B";
+    if (*format == '@' || *format == '=') {
+        format++;
+    }
+    if (view->itemsize != (Py_ssize_t)sizeof(int64_t)
+        || !((format[0] == 'q' || format[0] == 'l') && format[1] == '\0')) {
+        PyErr_Format(PyExc_ValueError,
+                     "invalid buffer: expected int64 items, got format '%.20s' "
+                     "with %zd-byte items", view->format != NULL ? view->format : "B",
+                     view->itemsize);
         PyBuffer_Release(view);
-        PyErr_SetString(PyExc_ValueError, "expected a buffer of int64 values");
         return -1;
     }
     *items = (const int64_t *)view->buf;
@@ -240,7 +250,8 @@ static PyObject *
 chunks_scan(PyObject *module, PyObject *text)
 {
     if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "scan() expects a str");
+        PyErr_Format(PyExc_TypeError, "scan() expects a str, not %.100s",
+                     Py_TYPE(text)->tp_name);
         return NULL;
     }
     if (PyUnicode_READY(text) < 0) {
@@ -267,14 +278,14 @@ chunks_scan(PyObject *module, PyObject *text)
     Py_ssize_t position = 0;
     while (position < length) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, position);
-        int class = char_class(ch);
-        if (class == CLASS_SPACE) {
+        int category = char_class(ch);
+        if (category == CLASS_SPACE) {
             position++;
             continue;
         }
         uint64_t hash = HASH_STEP(HASH_START, ch);
         Py_ssize_t end = position + 1;
-        if (class == CLASS_WORD) {
+        if (category == CLASS_WORD) {
             for (; end < length; end++) {
                 ch = PyUnicode_READ(kind, data, end);
                 if (char_class(ch) != CLASS_WORD) {
@@ -319,14 +330,16 @@ static int
 check_forms(PyObject *forms, const int64_t *kinds, Py_ssize_t count)
 {
     if (!PyList_Check(forms)) {
-        PyErr_SetString(PyExc_TypeError, "forms must be a list of str");
+        PyErr_Format(PyExc_TypeError, "forms must be a list of str, not %.100s",
+                     Py_TYPE(forms)->tp_name);
         return -1;
     }
     Py_ssize_t form_count = PyList_GET_SIZE(forms);
     for (Py_ssize_t index = 0; index < form_count; index++) {
         PyObject *form = PyList_GET_ITEM(forms, index);
         if (!PyUnicode_Check(form)) {
-            PyErr_SetString(PyExc_TypeError, "forms must be a list of str");
+            PyErr_Format(PyExc_TypeError, "forms[%zd] must be a str, not %.100s", index,
+                         Py_TYPE(form)->tp_name);
             return -1;
         }
         if (PyUnicode_READY(form) < 0) {
@@ -335,7 +348,8 @@ check_forms(PyObject *forms, const int64_t *kinds, Py_ssize_t count)
     }
     for (Py_ssize_t index = 0; index < count; index++) {
         if (kinds[index] < 0 || kinds[index] >= form_count) {
-            PyErr_SetString(PyExc_IndexError, "chunk kind out of range of forms");
+            PyErr_Format(PyExc_IndexError, "invalid chunk kind %lld: forms has %zd entries",
+                         (long long)kinds[index], form_count);
             return -1;
         }
     }
@@ -617,7 +631,10 @@ chunks_expand(PyObject *module, PyObject *args)
     const int64_t *counts = items[3], *pieces = items[4];
     Py_ssize_t count = sizes[0], kind_count = sizes[2];
     if (sizes[1] != count || sizes[3] != kind_count || sizes[4] % 3 != 0) {
-        PyErr_SetString(PyExc_ValueError, "expand() arguments disagree in length");
+        PyErr_Format(PyExc_ValueError,
+                     "expand() got %zd kinds but %zd starts, %zd steps but %zd counts, "
+                     "and %zd piece values (not a multiple of 3)",
+                     count, sizes[1], kind_count, sizes[3], sizes[4]);
         goto done;
     }
     firsts = PyMem_Malloc((size_t)(kind_count + 1) * sizeof(Py_ssize_t));
@@ -628,7 +645,8 @@ chunks_expand(PyObject *module, PyObject *args)
     Py_ssize_t row = 0;
     for (Py_ssize_t kind = 0; kind < kind_count; kind++) {
         if (counts[kind] < 0) {
-            PyErr_SetString(PyExc_ValueError, "negative piece count");
+            PyErr_Format(PyExc_ValueError, "invalid piece count %lld for kind %zd",
+                         (long long)counts[kind], kind);
             goto done;
         }
         firsts[kind] = row;
@@ -636,7 +654,8 @@ chunks_expand(PyObject *module, PyObject *args)
     }
     firsts[kind_count] = row;
     if (row * 3 != sizes[4]) {
-        PyErr_SetString(PyExc_ValueError, "piece counts disagree with pieces");
+        PyErr_Format(PyExc_ValueError, "piece counts add up to %zd pieces, but pieces holds %zd",
+                     row, sizes[4] / 3);
         goto done;
     }
 
@@ -647,7 +666,8 @@ chunks_expand(PyObject *module, PyObject *args)
     for (Py_ssize_t index = 0; index < count; index++) {
         int64_t kind = kinds[index];
         if (kind < 0 || kind >= kind_count) {
-            PyErr_SetString(PyExc_IndexError, "chunk kind out of range");
+            PyErr_Format(PyExc_IndexError, "invalid chunk kind %lld: expected 0 to %zd",
+                         (long long)kind, kind_count - 1);
             goto done;
         }
         for (Py_ssize_t entry = firsts[kind]; entry < firsts[kind + 1]; entry++) {

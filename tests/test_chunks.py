@@ -133,7 +133,9 @@ def test_chunks_join_rejects_bad_arguments() -> None:
     with pytest.raises(TypeError):
         _chunks.tokens(kinds, ["a", "b", 3], -1)
     with pytest.raises(ValueError):
-        _chunks.join(b"\x00\x01\x02", ["a"], -1)  # not a whole number of int64 values
+        _chunks.join(np.array([0, 0], np.int32), ["a"], -1)  # int32, not int64
+    with pytest.raises(ValueError):
+        _chunks.join(bytes(8), ["a"], -1)  # bytes, not int64 items
 
 
 def test_chunks_expand_rejects_disagreeing_lengths() -> None:
