@@ -15,11 +15,16 @@ times. Each copy's texts get a distinct suffix of letters (" #b", " #c", ...), s
 caching identical texts cannot make the larger file look faster than it is.
 Letters, not digits, because a digit sends a text through every masking pattern of
 ``protect_frame``.
+
+The report names the path of the chunk loops of ``netno.normalize``: the C
+extension ``netno._chunks`` when it is built, else pure Python. Setting
+``NETNO_PURE_PYTHON=1`` measures the pure-Python path.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -45,6 +50,15 @@ def _clear_caches() -> None:
     """Empty every per-process cache that coding fills, so each run starts cold."""
     normalize.normalize_word.cache_clear()
     normalize._chunk_pieces.cache_clear()
+
+
+def _chunk_path() -> str:
+    """Name the path ``netno.normalize`` takes for its chunk loops."""
+    if normalize._chunks is not None:
+        return "C extension netno._chunks"
+    if os.environ.get(normalize.PURE_PYTHON_ENV) == "1":
+        return f"pure Python ({normalize.PURE_PYTHON_ENV}=1)"
+    return "pure Python (netno._chunks is not built; pip install -e . builds it)"
 
 
 def _timed(call: Callable[[], Any]) -> tuple[Any, float, float]:
@@ -126,6 +140,7 @@ def main() -> int:
 
     rows = results[0][0]
     print(f"{rows} comments, best of {args.repeat} runs per stage")
+    print(f"  chunk loops: {_chunk_path()}")
     print(f"  {'stage':<22}{'CPU s':>8}{'wall s':>8}{'comments/s (CPU)':>18}")
     total_cpu = total_wall = 0.0
     for stage in STAGES:

@@ -4,17 +4,45 @@ from __future__ import annotations
 
 import bisect
 import logging
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, islice, repeat
+from types import ModuleType
 from typing import NamedTuple
 
 import numpy as np
 from indoNLP.preprocessing import SLANG_DATA
 
 _LOGGER = logging.getLogger(__name__)
+
+# Environment variable that, set to "1", keeps the pure-Python chunk loops even when
+# the C extension is built (tests set it to compare both paths).
+PURE_PYTHON_ENV = "NETNO_PURE_PYTHON"
+
+
+def _load_chunks() -> ModuleType | None:
+    """Return the C extension ``netno._chunks``, or None to take the pure-Python path.
+
+    The extension is optional (``pip install -e .`` builds it); both paths give the
+    same results, the C one faster.
+    """
+    if os.environ.get(PURE_PYTHON_ENV) == "1":
+        _LOGGER.debug("chunk loops: pure Python (%s=1)", PURE_PYTHON_ENV)
+        return None
+    try:
+        import netno._chunks as module
+    except ImportError:
+        _LOGGER.debug("chunk loops: pure Python (netno._chunks is not built)")
+        return None
+    _LOGGER.debug("chunk loops: C extension netno._chunks")
+    return module
+
+
+_chunks = _load_chunks()
 
 __all__ = [
     "Token",
@@ -461,27 +489,32 @@ class _ChunkBatch:
     """
 
     __slots__ = (
-        "joined", "lengths", "chunks", "normalized", "letters", "_kinds", "_token_starts",
-        "_token_origins", "_text_bases",
+        "joined", "lengths", "chunks", "normalized", "letters", "_kinds", "_starts",
+        "_token_starts", "_token_origins", "_text_bases",
     )
 
     def __init__(
         self,
         joined: str,
         lengths: list[int],
-        chunks: list[str],
+        chunks: list[str] | None,
         normalized: dict[str, str],
         letters: int = 0,
+        *,
+        kinds: np.ndarray | None = None,
+        starts: np.ndarray | None = None,
     ) -> None:
         # The texts joined by ``_SEPARATOR``, and the length of each text.
         self.joined = joined
         self.lengths = lengths
+        # The chunks in text order. The C path passes ``kinds`` and ``starts`` instead.
         self.chunks = chunks
         self.normalized = normalized
         # The first ``letters`` keys of ``normalized`` are chunks of letters only. Each
         # maps back as one piece, the whole chunk, or none when its form is empty.
         self.letters = letters
-        self._kinds: np.ndarray | None = None  # each chunk's index in ``normalized``
+        self._kinds = kinds  # each chunk's index in ``normalized``
+        self._starts = starts  # each chunk's start in ``joined``
         # Filled by ``_prepare``. Per token of the joined texts: its start in the joined
         # normalised text, and its start and end in the joined original. Per text: where
         # it starts in both.
@@ -494,18 +527,50 @@ class _ChunkBatch:
         if self._kinds is None:
             number = {chunk: index for index, chunk in enumerate(self.normalized)}
             chunks = self.chunks
+            assert chunks is not None
             self._kinds = np.fromiter(map(number.__getitem__, chunks), np.int64, len(chunks))
         return self._kinds
 
+    def _separator(self) -> int:
+        """Return the index of ``_SEPARATOR`` in ``normalized``, or -1."""
+        return list(self.normalized).index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
+
+    def _chunk_offsets(self) -> np.ndarray:
+        """Return where each chunk starts in ``joined``."""
+        if self._starts is not None:
+            return self._starts
+        chunks = self.chunks
+        assert chunks is not None
+        offsets = _chunk_starts(self.joined)
+        if len(offsets) != len(chunks):
+            # Only a character class that Python's regex engine reads differently from
+            # ``str.isalnum`` and ``str.isspace`` could cause this; the regex is exact.
+            _LOGGER.warning("chunk starts disagree with _CHUNK_RE; using the regex")
+            offsets = np.array(
+                [match.start() for match in _CHUNK_RE.finditer(self.joined)], np.int64
+            )
+        return offsets
+
     def tokens(self) -> Tokens:
         """Split the normalised texts of the batch at spaces, as ``str.split(" ")`` would."""
-        distinct = list(self.normalized)
         kinds = self.kinds()
+        separator = self._separator()
+        text_count = int(np.count_nonzero(kinds == separator)) + 1 if len(kinds) else 0
+        if _chunks is not None:
+            words, word_of_token, text_of_token, positions = _chunks.tokens(
+                kinds, list(self.normalized.values()), separator
+            )
+            return Tokens(
+                words,
+                np.frombuffer(word_of_token, np.int64),
+                np.frombuffer(text_of_token, np.int64),
+                np.frombuffer(positions, np.int64),
+                text_count,
+            )
         # The tokens of each distinct chunk, as indices into ``words``. A normalised
         # text is its chunks' texts joined by single spaces, so splitting each chunk
         # apart gives the tokens of the whole text. The separator has none.
         texts = list(self.normalized.values())
-        separator = distinct.index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
         if separator >= 0:
             texts[separator] = ""
         flat = " ".join(filter(None, texts)).split(" ") if any(texts) else []
@@ -522,14 +587,12 @@ class _ChunkBatch:
         word_list = list(words)
         steps = np.fromiter(map(len, word_list), np.int64, len(word_list))[word_of_token] + 1
         starts = np.cumsum(steps) - steps
-        text_count = int(np.count_nonzero(kinds == separator)) + 1 if len(kinds) else 0
         first_token = np.searchsorted(text_of_token, np.arange(text_count))
         first_token = np.minimum(first_token, max(len(starts) - 1, 0))
         positions = starts - starts[first_token][text_of_token] if len(starts) else starts
         return Tokens(word_list, word_of_token, text_of_token, positions, text_count)
 
     def _prepare(self) -> None:
-        chunks = self.chunks
         distinct = list(self.normalized)
         kinds = self.kinds()
         # Offsets in the joined original, and in the joined normalised text, where
@@ -540,15 +603,7 @@ class _ChunkBatch:
             np.int64,
             len(distinct),
         )
-        original_offsets = _chunk_starts(self.joined)
-        if len(original_offsets) != len(chunks):
-            # Only a character class that Python's regex engine reads differently from
-            # ``str.isalnum`` and ``str.isspace`` could cause this; the regex is exact.
-            _LOGGER.warning("chunk starts disagree with _CHUNK_RE; using the regex")
-            original_offsets = np.array(
-                [match.start() for match in _CHUNK_RE.finditer(self.joined)], np.int64
-            )
-        normal_offsets = np.cumsum(steps[kinds]) - steps[kinds]
+        original_offsets = self._chunk_offsets()
 
         # The tokens of each distinct chunk, relative to the chunk: start in its
         # normalised text, start and end in the chunk. A chunk of letters gives at most
@@ -573,6 +628,20 @@ class _ChunkBatch:
                 others.append((position, begin, end))
                 position += len(text) + 1
         relative.append(np.array(others, np.int64).reshape(-1, 3))
+        text_lengths = np.array(self.lengths, np.int64) + len(_SEPARATOR)
+        original_bases = np.cumsum(text_lengths) - text_lengths
+        if _chunks is not None:
+            token_starts, token_origins, normal_bases = _chunks.expand(
+                kinds, original_offsets, steps, counts, np.concatenate(relative),
+                self._separator(),
+            )
+            self._token_starts = np.frombuffer(token_starts, np.int64)
+            self._token_origins = np.frombuffer(token_origins, np.int64).reshape(-1, 2)
+            self._text_bases = np.stack(
+                (np.frombuffer(normal_bases, np.int64), original_bases), axis=1
+            )
+            return
+        normal_offsets = np.cumsum(steps[kinds]) - steps[kinds]
         # One row per token of the joined texts, in text order.
         chunk_of_token, entry = _expand_chunks(kinds, counts)
         rows = np.concatenate(relative)[entry]
@@ -583,14 +652,10 @@ class _ChunkBatch:
         # Each text starts in the joined normalised text where its first chunk does
         # (the chunk after the separator), and in the joined original after the texts
         # and separators before it.
-        separator = distinct.index(_SEPARATOR) if _SEPARATOR in self.normalized else -1
-        separators = np.flatnonzero(kinds == separator)
+        separators = np.flatnonzero(kinds == self._separator())
         text_firsts = np.concatenate(([0], separators + 1))
         normal_ends = np.append(normal_offsets, normal_offsets[-1] + steps[kinds[-1]])
-        text_lengths = np.array(self.lengths, np.int64) + len(_SEPARATOR)
-        self._text_bases = np.stack(
-            (normal_ends[text_firsts], np.cumsum(text_lengths) - text_lengths), axis=1
-        )
+        self._text_bases = np.stack((normal_ends[text_firsts], original_bases), axis=1)
 
     def map_spans(
         self, ordinals: np.ndarray, starts: np.ndarray, ends: np.ndarray
@@ -703,36 +768,84 @@ def match_texts(texts: list[str], *, forms: dict[str, str] | None = None) -> lis
     if plain_indices:
         if linked:
             joined = _SEPARATOR.join([texts[index] for index in plain_indices])
-        chunks = _CHUNK_RE.findall(joined)
-        distinct = set(chunks)
-        # Chunks of letters only (most of them) are single words, normalised together.
-        words = [chunk for chunk in distinct if chunk.isalpha()]
-        known = forms if forms is not None else {}
-        new_words = [word for word in words if word not in known]
-        new_forms = _standard_forms([word.lower() for word in new_words])
-        known.update(zip(new_words, new_forms, strict=True))
-        normalized = {word: known[word] for word in words}
-        for chunk in distinct:
-            if chunk not in normalized:
-                normalized[chunk] = " ".join([piece[0] for piece in _chunk_pieces(chunk)])
-        normalized[_SEPARATOR] = _SEPARATOR
         lengths = [len(texts[index]) for index in plain_indices]
-        batch = _ChunkBatch(joined, lengths, chunks, normalized, letters=len(words))
-        # White space and chunks without tokens map to "" and are dropped, as in
-        # ``MatchText``; the separators then stand between spaces (" \x00 "), which
-        # are cut off below.
-        # The chunk numbers are needed later anyway, and an array lookup by number is
-        # cheaper than a second dict lookup by chunk.
-        texts_by_kind = np.array(list(normalized.values()), dtype=object)
-        parts = " ".join(filter(None, texts_by_kind[batch.kinds()].tolist())).split(_SEPARATOR)
-        last = len(parts) - 1
+        known = forms if forms is not None else {}
+        if _chunks is None:
+            batch, parts = _python_batch(joined, lengths, known)
+        else:
+            batch, parts = _c_batch(joined, lengths, known)
         for position, (index, part) in enumerate(zip(plain_indices, parts, strict=True)):
-            if position:
-                part = part[1:]
-            if position < last:
-                part = part[:-1]
             results[index] = MatchText._in_batch(texts[index], part, batch, position)
     return results  # type: ignore[return-value]
+
+
+def _chunk_forms(distinct: Iterable[str], known: dict[str, str]) -> tuple[dict[str, str], int]:
+    """Normalise each distinct chunk of a batch.
+
+    Returns:
+        The normalised form of each chunk, chunks of letters first, and then the
+        separator; and the number of chunks of letters.
+    """
+    # Chunks of letters only (most of them) are single words, normalised together.
+    words = [chunk for chunk in distinct if chunk.isalpha()]
+    new_words = [word for word in words if word not in known]
+    new_forms = _standard_forms([word.lower() for word in new_words])
+    known.update(zip(new_words, new_forms, strict=True))
+    normalized = {word: known[word] for word in words}
+    for chunk in distinct:
+        if chunk not in normalized:
+            normalized[chunk] = " ".join([piece[0] for piece in _chunk_pieces(chunk)])
+    normalized[_SEPARATOR] = _SEPARATOR
+    return normalized, len(words)
+
+
+def _python_batch(
+    joined: str, lengths: list[int], known: dict[str, str]
+) -> tuple[_ChunkBatch, list[str]]:
+    """Chunk and normalise texts joined by ``_SEPARATOR``, in Python.
+
+    Returns:
+        The batch, and the normalised text of each text.
+    """
+    chunks = _CHUNK_RE.findall(joined)
+    normalized, letters = _chunk_forms(set(chunks), known)
+    batch = _ChunkBatch(joined, lengths, chunks, normalized, letters=letters)
+    # White space and chunks without tokens map to "" and are dropped, as in
+    # ``MatchText``; the separators then stand between spaces (" \x00 "), which
+    # are cut off below.
+    # The chunk numbers are needed later anyway, and an array lookup by number is
+    # cheaper than a second dict lookup by chunk.
+    texts_by_kind = np.array(list(normalized.values()), dtype=object)
+    parts = " ".join(filter(None, texts_by_kind[batch.kinds()].tolist())).split(_SEPARATOR)
+    last = len(parts) - 1
+    for position, part in enumerate(parts):
+        if position:
+            part = part[1:]
+        if position < last:
+            part = part[:-1]
+        parts[position] = part
+    return batch, parts
+
+
+def _c_batch(
+    joined: str, lengths: list[int], known: dict[str, str]
+) -> tuple[_ChunkBatch, list[str]]:
+    """Chunk and normalise texts joined by ``_SEPARATOR`` as ``_python_batch``, in C."""
+    assert _chunks is not None
+    distinct, kind_bytes, start_bytes = _chunks.scan(joined)
+    normalized, letters = _chunk_forms(distinct, known)
+    # ``scan`` numbers chunks in order of first occurrence; ``_ChunkBatch`` wants the
+    # order of ``normalized`` (chunks of letters first).
+    number = {chunk: index for index, chunk in enumerate(normalized)}
+    renumber = np.fromiter(map(number.__getitem__, distinct), np.int64, len(distinct))
+    kinds = renumber[np.frombuffer(kind_bytes, np.int64)]
+    batch = _ChunkBatch(
+        joined, lengths, None, normalized, letters=letters,
+        kinds=kinds, starts=np.frombuffer(start_bytes, np.int64),
+    )
+    forms = list(normalized.values())
+    parts = _chunks.join(kinds, forms, number[_SEPARATOR])
+    return batch, parts
 
 
 def original_spans(
