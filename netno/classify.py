@@ -378,12 +378,14 @@ class _Gate:
         # offset, greatest offset, condition) that a later token of the match meets.
         self._entries: list[tuple[int, int, tuple[tuple[int, int, int], ...]]] = []
         self._entry_arrays: _EntryTable | None = None  # ``_entries`` as arrays
+        self._option_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
         # Both are built from the patterns on first use, so a new pattern resets them.
         self._key_table = None
         self._groups = None
         self._entry_arrays = None
+        self._option_arrays = None
         ids = []
         for pattern in patterns:
             ident = len(self.patterns)
@@ -592,6 +594,92 @@ class _Gate:
             found[index] = self.matches(texts[index])
         return found
 
+    def _find_unstarted(
+        self,
+        texts: list[str],
+        found: list[dict[int, list[_Span]]],
+        active_in: Callable[[int], np.ndarray],
+    ) -> None:
+        """Match the patterns without a start condition with ``finditer``.
+
+        ``active_in(ident)`` gives the indices of the texts where pattern ``ident`` is
+        active. These keys go into ``found`` before any other.
+        """
+        for ident, condition in enumerate(self._start_condition):
+            if condition is not None:
+                continue
+            finditer = self.patterns[ident].finditer
+            for index in active_in(ident).tolist():
+                spans = [match.span() for match in finditer(texts[index])]
+                if spans:
+                    found[index][ident] = spans
+
+    def _option_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return ``_requires`` as offsets and flat arrays, for the C path.
+
+        Pattern ``p`` has the options ``option_offsets[p]`` to ``option_offsets[p + 1] - 1``;
+        option ``o`` needs ``conditions[condition_offsets[o]:condition_offsets[o + 1]]``.
+        """
+        if self._option_arrays is None:
+            options = [sorted(option) for requires in self._requires for option in requires]
+            self._option_arrays = (
+                _offsets([len(requires) for requires in self._requires]),
+                _offsets([len(option) for option in options]),
+                np.array([condition for option in options for condition in option], np.int64),
+            )
+        return self._option_arrays
+
+    def _scan_batch_c(
+        self,
+        texts: list[str],
+        found: list[dict[int, list[_Span]]],
+        tokens: Tokens,
+        condition_offsets: np.ndarray,
+        word_conditions: np.ndarray,
+    ) -> None:
+        """Do the rest of ``_scan_batch`` with the C extension ``netno._gate``.
+
+        It computes each word's and text's conditions as rows of bits, works out
+        whether a pattern is active only where a token can start it, and tries only
+        the tokens that meet a start entry (``_start_entries``) of the pattern.
+
+        Args:
+            texts: the texts; ``found`` gets their matches.
+            tokens: the tokens of the texts.
+            condition_offsets: per word, where its run of ``word_conditions`` starts,
+                plus the end.
+            word_conditions: the condition ids each word meets, word by word.
+        """
+        assert _gate_loops is not None
+        count = len(texts)
+        condition_count = len(self._conditions)
+        words = (condition_offsets, word_conditions)
+        word_bits, text_bits = _condition_bits(tokens, words, count, condition_count)
+        rows = np.frombuffer(text_bits, np.uint8).reshape(count, max(-(-condition_count // 8), 1))
+
+        def active_in(ident: int) -> np.ndarray:
+            options = self._requires[ident]
+            if not options:
+                return np.arange(count)
+            met = np.zeros(count, bool)
+            for option in options:
+                met_all = np.ones(count, bool)
+                for condition in option:
+                    met_all &= ((rows[:, condition >> 3] >> (condition & 7)) & 1).astype(bool)
+                met |= met_all
+            return np.flatnonzero(met)
+
+        self._find_unstarted(texts, found, active_in)
+        _match_starts(
+            texts,
+            found,
+            [pattern.match for pattern in self.patterns],
+            tokens,
+            (*words, word_bits, text_bits),
+            self._entry_table(),
+            self._option_table(),
+        )
+
     def _scan_batch(
         self, texts: list[str], found: list[dict[int, list[_Span]]], tokens: Tokens
     ) -> None:
@@ -607,6 +695,9 @@ class _Gate:
         # taken on rows of bits (one per condition) so that each token costs one row.
         word_index = {word: index for index, word in enumerate(words)}
         sizes, word_conditions = self._conditions_of_words(words, word_index)
+        if _gate_loops is not None:
+            self._scan_batch_c(texts, found, tokens, _offsets(sizes), word_conditions)
+            return
         condition_count = max(len(self._conditions), 1)
         word_rows = np.zeros((len(words), condition_count), dtype=bool)
         pair_word = np.repeat(np.arange(len(words)), sizes)
@@ -635,28 +726,7 @@ class _Gate:
                 group &= met[:, conditions[:, column]]
             active[:, idents] |= group
 
-        # Patterns without a start condition are matched with ``finditer``.
-        for ident, condition in enumerate(self._start_condition):
-            if condition is not None:
-                continue
-            finditer = self.patterns[ident].finditer
-            for index in np.flatnonzero(active[:, ident]).tolist():
-                spans = [match.span() for match in finditer(texts[index])]
-                if spans:
-                    found[index][ident] = spans
-
-        if _gate_loops is not None:
-            table = self._entry_table()
-            _match_starts(
-                texts,
-                found,
-                [pattern.match for pattern in self.patterns],
-                tokens,
-                (_offsets(sizes), word_conditions, word_rows),
-                table,
-                active,
-            )
-            return
+        self._find_unstarted(texts, found, lambda ident: np.flatnonzero(active[:, ident]))
 
         # (token, pattern) pairs: the token meets the pattern's start condition. The
         # patterns each word can start are found first, then given to its tokens.
@@ -733,39 +803,21 @@ def _vector(array: np.ndarray, name: str, dtype: type, length: int | None = None
     return array
 
 
-def _matrix(array: np.ndarray, name: str, rows: int, columns: int | None = None) -> np.ndarray:
-    """Return ``array`` if it is a C-contiguous bool matrix of ``rows`` (x ``columns``)."""
-    if not (
-        isinstance(array, np.ndarray)
-        and array.dtype == np.bool_
-        and array.ndim == 2
-        and array.flags.c_contiguous
-        and array.shape[0] == rows
-        and (columns is None or array.shape[1] == columns)
-    ):
-        raise ValueError(f"{name}: expected a contiguous bool matrix with {rows} rows")
-    return array
-
-
-def _match_starts(
-    texts: list[str],
-    found: list[dict[int, list[_Span]]],
-    matches: list[Callable[[str, int], re.Match[str] | None]],
-    tokens: Tokens,
-    words: tuple[np.ndarray, np.ndarray, np.ndarray],
-    table: _EntryTable,
-    active: np.ndarray,
-) -> None:
-    """Check the arrays, then let ``netno._gate.match_starts`` fill ``found``.
+def _condition_bits(
+    tokens: Tokens, words: tuple[np.ndarray, np.ndarray], text_count: int, condition_count: int
+) -> tuple[bytearray, bytearray]:
+    """Check the arrays, then return ``netno._gate.condition_bits``: rows of condition bits.
 
     Args:
-        texts: the texts of the batch; ``found`` holds one dict per text.
-        matches: per pattern id, its bound ``Pattern.match``.
         tokens: the tokens of the texts.
-        words: per word, the offsets of its run of conditions, the conditions
-            (``_Gate._conditions_of_words``), and the words x conditions bool matrix.
-        table: the gate's start entries.
-        active: the texts x patterns bool matrix of the patterns that may match.
+        words: per word, the offset of its run of conditions (plus the end), and the
+            conditions, word by word (``_Gate._conditions_of_words``).
+        text_count: the number of texts.
+        condition_count: the number of condition ids.
+
+    Returns:
+        One row per word, then one per text, of ``(condition_count + 7) // 8`` bytes
+        (at least one); bit ``c % 8`` of byte ``c // 8`` tells whether condition ``c`` is met.
 
     Raises:
         ValueError: an array has the wrong type, layout or length. The C code also
@@ -773,24 +825,71 @@ def _match_starts(
     """
     assert _gate_loops is not None
     token_count = len(tokens.word_of_token)
-    word_count = len(tokens.words)
-    condition_offsets, word_conditions, word_rows = words
-    arrays = (
+    condition_offsets, word_conditions = words
+    result: tuple[bytearray, bytearray] = _gate_loops.condition_bits(
         _vector(tokens.word_of_token, "word_of_token", np.int64),
         _vector(tokens.text_of_token, "text_of_token", np.int64, token_count),
-        _vector(tokens.positions, "positions", np.int64, token_count),
-    )
-    word_arrays = (
-        _vector(condition_offsets, "condition_offsets", np.int64, word_count + 1),
+        _vector(condition_offsets, "condition_offsets", np.int64, len(tokens.words) + 1),
         _vector(word_conditions, "word_conditions", np.int64),
-        _matrix(word_rows, "word_rows", word_count),
-        word_rows.shape[1],
+        text_count,
+        condition_count,
     )
-    entry_arrays = tuple(_vector(array, name, np.int64) for name, array in table._asdict().items())
-    _matrix(active, "active", len(texts), len(matches))
+    return result
+
+
+def _match_starts(
+    texts: list[str],
+    found: list[dict[int, list[_Span]]],
+    matches: list[Callable[[str, int], re.Match[str] | None]],
+    tokens: Tokens,
+    words: tuple[np.ndarray, np.ndarray, bytearray, bytearray],
+    table: _EntryTable,
+    options: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Check the arrays, then let ``netno._gate.match_starts`` fill ``found``.
+
+    Args:
+        texts: the texts of the batch; ``found`` holds one dict per text.
+        matches: per pattern id, its bound ``Pattern.match``.
+        tokens: the tokens of the texts.
+        words: the arrays given to ``_condition_bits`` and the two it returned.
+        table: the gate's start entries.
+        options: the gate's options (``_Gate._option_table``).
+
+    Raises:
+        ValueError: an array has the wrong type, layout or length. The C code also
+            checks every index it reads.
+    """
+    assert _gate_loops is not None
+    token_count = len(tokens.word_of_token)
+    condition_offsets, word_conditions, word_bits, text_bits = words
     if len(found) != len(texts):
         raise ValueError("found: expected one dict per text")
-    _gate_loops.match_starts(texts, found, matches, arrays, word_arrays, entry_arrays, active)
+    _gate_loops.match_starts(
+        texts,
+        found,
+        matches,
+        (
+            _vector(tokens.word_of_token, "word_of_token", np.int64),
+            _vector(tokens.text_of_token, "text_of_token", np.int64, token_count),
+            _vector(tokens.positions, "positions", np.int64, token_count),
+        ),
+        (
+            _vector(condition_offsets, "condition_offsets", np.int64, len(tokens.words) + 1),
+            _vector(word_conditions, "word_conditions", np.int64),
+            word_bits,
+        ),
+        text_bits,
+        tuple(_vector(array, name, np.int64) for name, array in table._asdict().items()),
+        tuple(
+            _vector(array, name, np.int64)
+            for name, array in zip(
+                ("option_offsets", "option_condition_offsets", "option_conditions"),
+                options,
+                strict=True,
+            )
+        ),
+    )
 
 
 def _split_tokens(texts: list[str]) -> Tokens:
