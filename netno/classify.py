@@ -469,8 +469,8 @@ class _Gate:
         """Return the start entries as arrays, built on first use after the last ``add``."""
         if self._entry_arrays is None:
             starters: list[list[int]] = [[] for _ in range(len(self._conditions))]
-            for entry, (_, condition, _) in enumerate(self._entries):
-                starters[condition].append(entry)
+            for entry, (_, start_condition, _) in enumerate(self._entries):
+                starters[start_condition].append(entry)
             windows = [window for _, _, entry_windows in self._entries for window in entry_windows]
             low, high, condition = (
                 np.array([window[column] for window in windows], np.int64) for column in range(3)
@@ -1030,8 +1030,12 @@ def _space_range(items: list[tuple[Any, Any]]) -> tuple[int, int] | None:
                 return None
             spaces = inner
         elif op is _sre.BRANCH:
-            ranges = [_space_range(list(branch.data)) for branch in argument[1]]
-            if any(found is None for found in ranges):
+            ranges = [
+                found
+                for found in map(_space_range, (list(branch.data) for branch in argument[1]))
+                if found is not None
+            ]
+            if len(ranges) < len(argument[1]):
                 return None
             spaces = (min(low for low, _ in ranges), max(high for _, high in ranges))
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
@@ -1094,6 +1098,8 @@ def _leading_sequences(
         ):
             index += 1
         head, rest = sequence[:index], sequence[index + 1 :]
+        op: Any
+        argument: Any
         op, argument = sequence[index] if index < len(sequence) else (None, None)
         if op is _sre.SUBPATTERN:
             pending.append(head + list(argument[-1].data) + rest)
@@ -1158,8 +1164,8 @@ def _start_entries(
                 tuple(windows) if known is None else _merged_windows(known, tuple(windows))
             )
     by_windows: dict[tuple[_Window, ...], set[str]] = {}
-    for word, windows in of_word.items():
-        by_windows.setdefault(windows, set()).add(word)
+    for word, word_windows in of_word.items():
+        by_windows.setdefault(word_windows, set()).add(word)
     return tuple((frozenset(words), windows) for windows, words in by_windows.items())
 
 
