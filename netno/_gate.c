@@ -10,10 +10,10 @@
  * Each pattern with a start condition has start entries (classify._start_entries):
  * a condition on a match's first token, and windows "some token at offset low..high
  * after the first one meets condition c". A token is a candidate start of a pattern
- * when its word meets the condition of one of the pattern's entries, every window of
- * that entry holds, and the pattern is active in the token's text (the text meets
- * all conditions of one of the pattern's options; worked out only for the patterns
- * some token of the text can start). Texts are handled one by one: their candidates
+ * when its word meets the condition of one of the pattern's entries and every window
+ * of that entry is met. The pattern must also be active in the token's text: the
+ * text meets all conditions of one of the pattern's options. That is worked out
+ * only for the patterns that some token of the text can start. Texts are handled one by one: their candidates
  * are sorted by pattern (ascending id, tokens in order) and tried with
  * Pattern.match; a match that starts inside the previous match of the same pattern
  * and text is dropped, because finditer never looks there. Each text's dict thus
@@ -257,8 +257,8 @@ pattern_active(const Tables *t, const unsigned char *row, int64_t pattern)
     return 0;
 }
 
-/* Tell whether every window of entry ``entry`` holds after token ``token``, the
- * last token of its text being ``last``. */
+/* Tell whether every window of entry ``entry`` is met after token ``token``; the
+ * text's last token is ``last``. */
 static int
 windows_hold(const Tables *t, Py_ssize_t entry, Py_ssize_t token, Py_ssize_t last)
 {
