@@ -17,8 +17,10 @@ Letters, not digits, because a digit sends a text through every masking pattern 
 ``protect_frame``.
 
 The report names the path of the chunk loops of ``netno.normalize``: the C
-extension ``netno._chunks`` when it is built, else pure Python. Setting
-``NETNO_PURE_PYTHON=1`` measures the pure-Python path.
+extension ``netno._chunks`` when it is built, else pure Python; and the path of the
+gate's candidate loop in ``netno.classify``: the C extension ``netno._gate`` when it
+is built, else numpy. Setting ``NETNO_PURE_PYTHON=1`` measures the pure-Python and
+numpy paths.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from netno import normalize  # noqa: E402
+from netno import classify, normalize  # noqa: E402
 from netno.classify import Classifier  # noqa: E402
 from netno.ingest import read_path  # noqa: E402
 from netno.pipeline import add_calendar_columns  # noqa: E402
@@ -59,6 +61,15 @@ def _chunk_path() -> str:
     if os.environ.get(normalize.PURE_PYTHON_ENV) == "1":
         return f"pure Python ({normalize.PURE_PYTHON_ENV}=1)"
     return "pure Python (netno._chunks is not built; pip install -e . builds it)"
+
+
+def _gate_path() -> str:
+    """Name the path ``netno.classify`` takes for the gate's candidate loop."""
+    if classify._gate_loops is not None:
+        return "C extension netno._gate"
+    if os.environ.get(normalize.PURE_PYTHON_ENV) == "1":
+        return f"numpy ({normalize.PURE_PYTHON_ENV}=1)"
+    return "numpy (netno._gate is not built; pip install -e . builds it)"
 
 
 def _timed(call: Callable[[], Any]) -> tuple[Any, float, float]:
@@ -141,6 +152,7 @@ def main() -> int:
     rows = results[0][0]
     print(f"{rows} comments, best of {args.repeat} runs per stage")
     print(f"  chunk loops: {_chunk_path()}")
+    print(f"  gate candidates: {_gate_path()}")
     print(f"  {'stage':<22}{'CPU s':>8}{'wall s':>8}{'comments/s (CPU)':>18}")
     total_cpu = total_wall = 0.0
     for stage in STAGES:

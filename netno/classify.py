@@ -19,12 +19,14 @@ import bisect
 import gc
 import importlib
 import logging
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, compress
+from types import ModuleType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -32,6 +34,7 @@ import pandas as pd
 
 from netno.codebook import Codebook, default_codebook
 from netno.normalize import (
+    PURE_PYTHON_ENV,
     MatchText,
     Tokens,
     batch_tokens,
@@ -67,6 +70,27 @@ _OTHER_SPACE_RE = re.compile(r"[^\S ]")
 # Below this many texts the gate runs per text; numpy's per-call cost would dominate.
 _MIN_BATCH = 16
 _INLINE_IGNORECASE_RE = re.compile(r"\(\?[a-zA-Z-]*i")
+
+
+def _load_gate_loops() -> ModuleType | None:
+    """Return the C extension ``netno._gate``, or None to take the numpy path of the gate.
+
+    The extension is optional (``pip install -e .`` builds it); both paths give the
+    same matches, the C one faster. ``NETNO_PURE_PYTHON=1`` keeps the numpy path.
+    """
+    if os.environ.get(PURE_PYTHON_ENV) == "1":
+        _LOGGER.debug("gate candidates: numpy (%s=1)", PURE_PYTHON_ENV)
+        return None
+    try:
+        import netno._gate as module
+    except ImportError:
+        _LOGGER.debug("gate candidates: numpy (netno._gate is not built)")
+        return None
+    _LOGGER.debug("gate candidates: C extension netno._gate")
+    return module
+
+
+_gate_loops = _load_gate_loops()
 
 
 @contextmanager
@@ -296,6 +320,30 @@ class _KeyTable:
         return keys, np.array([condition for _, condition in pairs], np.int64)
 
 
+class _EntryTable(NamedTuple):
+    """A gate's start entries as int64 arrays, for the C candidate loop (``netno._gate``).
+
+    Lists per item are flat arrays cut by offsets: condition ``c`` starts the entries
+    ``starters[starter_offsets[c]:starter_offsets[c + 1]]``, and entry ``e`` has the
+    windows ``window_offsets[e]`` to ``window_offsets[e + 1] - 1``.
+    """
+
+    starter_offsets: np.ndarray
+    starters: np.ndarray
+    pattern: np.ndarray  # per entry, its pattern id
+    window_offsets: np.ndarray
+    low: np.ndarray  # per window, the least token offset after the first token
+    high: np.ndarray  # per window, the greatest token offset
+    condition: np.ndarray  # per window, the condition id a token there meets
+
+
+def _offsets(sizes: list[int] | np.ndarray) -> np.ndarray:
+    """Return the offsets that cut a flat array into runs of ``sizes`` items."""
+    offsets = np.zeros(len(sizes) + 1, np.int64)
+    np.cumsum(np.asarray(sizes, np.int64), out=offsets[1:])
+    return offsets
+
+
 class _Gate:
     """Register patterns, tell which of them can possibly match a text, and find their matches.
 
@@ -325,11 +373,19 @@ class _Gate:
         self._start_condition: list[int | None] = []
         # Condition on the token after a match's first token, when the pattern gives one.
         self._next_condition: list[int | None] = []
+        # Start entries of the patterns with a start condition (``_start_entries``), for
+        # the C path: the pattern, the condition on the first token, and windows (least
+        # offset, greatest offset, condition) that a later token of the match meets.
+        self._entries: list[tuple[int, int, tuple[tuple[int, int, int], ...]]] = []
+        self._entry_arrays: _EntryTable | None = None  # ``_entries`` as arrays
+        self._option_arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, patterns: tuple[re.Pattern[str], ...]) -> tuple[int, ...]:
         # Both are built from the patterns on first use, so a new pattern resets them.
         self._key_table = None
         self._groups = None
+        self._entry_arrays = None
+        self._option_arrays = None
         ids = []
         for pattern in patterns:
             ident = len(self.patterns)
@@ -354,6 +410,12 @@ class _Gate:
             self._next_condition.append(
                 None if next_words is None else self._condition(next_words)
             )
+            for words, windows in _start_entries(pattern) or ():
+                conditions = tuple(
+                    (low, high, self._condition(window_words))
+                    for low, high, window_words in windows
+                )
+                self._entries.append((ident, self._condition(words), conditions))
             ids.append(ident)
         return tuple(ids)
 
@@ -402,6 +464,27 @@ class _Gate:
                 for _, members in sorted(by_shape.items())
             ]
         return self._groups
+
+    def _entry_table(self) -> _EntryTable:
+        """Return the start entries as arrays, built on first use after the last ``add``."""
+        if self._entry_arrays is None:
+            starters: list[list[int]] = [[] for _ in range(len(self._conditions))]
+            for entry, (_, start_condition, _) in enumerate(self._entries):
+                starters[start_condition].append(entry)
+            windows = [window for _, _, entry_windows in self._entries for window in entry_windows]
+            low, high, condition = (
+                np.array([window[column] for window in windows], np.int64) for column in range(3)
+            )
+            self._entry_arrays = _EntryTable(
+                _offsets([len(entries) for entries in starters]),
+                np.array([entry for entries in starters for entry in entries], np.int64),
+                np.array([ident for ident, _, _ in self._entries], np.int64),
+                _offsets([len(entry_windows) for _, _, entry_windows in self._entries]),
+                low,
+                high,
+                condition,
+            )
+        return self._entry_arrays
 
     def _conditions_of_words(
         self, words: list[str], word_index: dict[str, int]
@@ -511,6 +594,92 @@ class _Gate:
             found[index] = self.matches(texts[index])
         return found
 
+    def _find_unstarted(
+        self,
+        texts: list[str],
+        found: list[dict[int, list[_Span]]],
+        active_in: Callable[[int], np.ndarray],
+    ) -> None:
+        """Match the patterns without a start condition with ``finditer``.
+
+        ``active_in(ident)`` gives the indices of the texts where pattern ``ident`` is
+        active. These keys go into ``found`` before any other.
+        """
+        for ident, condition in enumerate(self._start_condition):
+            if condition is not None:
+                continue
+            finditer = self.patterns[ident].finditer
+            for index in active_in(ident).tolist():
+                spans = [match.span() for match in finditer(texts[index])]
+                if spans:
+                    found[index][ident] = spans
+
+    def _option_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return ``_requires`` as offsets and flat arrays, for the C path.
+
+        Pattern ``p`` has the options ``option_offsets[p]`` to ``option_offsets[p + 1] - 1``;
+        option ``o`` needs ``conditions[condition_offsets[o]:condition_offsets[o + 1]]``.
+        """
+        if self._option_arrays is None:
+            options = [sorted(option) for requires in self._requires for option in requires]
+            self._option_arrays = (
+                _offsets([len(requires) for requires in self._requires]),
+                _offsets([len(option) for option in options]),
+                np.array([condition for option in options for condition in option], np.int64),
+            )
+        return self._option_arrays
+
+    def _scan_batch_c(
+        self,
+        texts: list[str],
+        found: list[dict[int, list[_Span]]],
+        tokens: Tokens,
+        condition_offsets: np.ndarray,
+        word_conditions: np.ndarray,
+    ) -> None:
+        """Do the rest of ``_scan_batch`` with the C extension ``netno._gate``.
+
+        It computes each word's and text's conditions as rows of bits, works out
+        whether a pattern is active only where a token can start it, and tries only
+        the tokens that meet a start entry (``_start_entries``) of the pattern.
+
+        Args:
+            texts: the texts; ``found`` gets their matches.
+            tokens: the tokens of the texts.
+            condition_offsets: per word, where its run of ``word_conditions`` starts,
+                plus the end.
+            word_conditions: the condition ids each word meets, word by word.
+        """
+        assert _gate_loops is not None
+        count = len(texts)
+        condition_count = len(self._conditions)
+        words = (condition_offsets, word_conditions)
+        word_bits, text_bits = _condition_bits(tokens, words, count, condition_count)
+        rows = np.frombuffer(text_bits, np.uint8).reshape(count, max(-(-condition_count // 8), 1))
+
+        def active_in(ident: int) -> np.ndarray:
+            options = self._requires[ident]
+            if not options:
+                return np.arange(count)
+            met = np.zeros(count, bool)
+            for option in options:
+                met_all = np.ones(count, bool)
+                for condition in option:
+                    met_all &= ((rows[:, condition >> 3] >> (condition & 7)) & 1).astype(bool)
+                met |= met_all
+            return np.flatnonzero(met)
+
+        self._find_unstarted(texts, found, active_in)
+        _match_starts(
+            texts,
+            found,
+            [pattern.match for pattern in self.patterns],
+            tokens,
+            (*words, word_bits, text_bits),
+            self._entry_table(),
+            self._option_table(),
+        )
+
     def _scan_batch(
         self, texts: list[str], found: list[dict[int, list[_Span]]], tokens: Tokens
     ) -> None:
@@ -526,6 +695,9 @@ class _Gate:
         # taken on rows of bits (one per condition) so that each token costs one row.
         word_index = {word: index for index, word in enumerate(words)}
         sizes, word_conditions = self._conditions_of_words(words, word_index)
+        if _gate_loops is not None:
+            self._scan_batch_c(texts, found, tokens, _offsets(sizes), word_conditions)
+            return
         condition_count = max(len(self._conditions), 1)
         word_rows = np.zeros((len(words), condition_count), dtype=bool)
         pair_word = np.repeat(np.arange(len(words)), sizes)
@@ -554,15 +726,7 @@ class _Gate:
                 group &= met[:, conditions[:, column]]
             active[:, idents] |= group
 
-        # Patterns without a start condition are matched with ``finditer``.
-        for ident, condition in enumerate(self._start_condition):
-            if condition is not None:
-                continue
-            finditer = self.patterns[ident].finditer
-            for index in np.flatnonzero(active[:, ident]).tolist():
-                spans = [match.span() for match in finditer(texts[index])]
-                if spans:
-                    found[index][ident] = spans
+        self._find_unstarted(texts, found, lambda ident: np.flatnonzero(active[:, ident]))
 
         # (token, pattern) pairs: the token meets the pattern's start condition. The
         # patterns each word can start are found first, then given to its tokens.
@@ -624,6 +788,108 @@ class _Gate:
                 else:
                     continue  # inside the previous match, where ``finditer`` never looks
                 previous_text, previous_end = index, end
+
+
+def _vector(array: np.ndarray, name: str, dtype: type, length: int | None = None) -> np.ndarray:
+    """Return ``array`` if it is a C-contiguous vector of ``dtype`` (of ``length`` items)."""
+    if not (
+        isinstance(array, np.ndarray)
+        and array.dtype == dtype
+        and array.ndim == 1
+        and array.flags.c_contiguous
+        and (length is None or len(array) == length)
+    ):
+        raise ValueError(f"{name}: expected a contiguous {np.dtype(dtype)} vector")
+    return array
+
+
+def _condition_bits(
+    tokens: Tokens, words: tuple[np.ndarray, np.ndarray], text_count: int, condition_count: int
+) -> tuple[bytearray, bytearray]:
+    """Check the arrays, then return ``netno._gate.condition_bits``: rows of condition bits.
+
+    Args:
+        tokens: the tokens of the texts.
+        words: per word, the offset of its run of conditions (plus the end), and the
+            conditions, word by word (``_Gate._conditions_of_words``).
+        text_count: the number of texts.
+        condition_count: the number of condition ids.
+
+    Returns:
+        One row per word, then one per text, of ``(condition_count + 7) // 8`` bytes
+        (at least one); bit ``c % 8`` of byte ``c // 8`` tells whether condition ``c`` is met.
+
+    Raises:
+        ValueError: an array has the wrong type, layout or length. The C code also
+            checks every index it reads.
+    """
+    assert _gate_loops is not None
+    token_count = len(tokens.word_of_token)
+    condition_offsets, word_conditions = words
+    result: tuple[bytearray, bytearray] = _gate_loops.condition_bits(
+        _vector(tokens.word_of_token, "word_of_token", np.int64),
+        _vector(tokens.text_of_token, "text_of_token", np.int64, token_count),
+        _vector(condition_offsets, "condition_offsets", np.int64, len(tokens.words) + 1),
+        _vector(word_conditions, "word_conditions", np.int64),
+        text_count,
+        condition_count,
+    )
+    return result
+
+
+def _match_starts(
+    texts: list[str],
+    found: list[dict[int, list[_Span]]],
+    matches: list[Callable[[str, int], re.Match[str] | None]],
+    tokens: Tokens,
+    words: tuple[np.ndarray, np.ndarray, bytearray, bytearray],
+    table: _EntryTable,
+    options: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Check the arrays, then let ``netno._gate.match_starts`` fill ``found``.
+
+    Args:
+        texts: the texts of the batch; ``found`` holds one dict per text.
+        matches: per pattern id, its bound ``Pattern.match``.
+        tokens: the tokens of the texts.
+        words: the arrays given to ``_condition_bits`` and the two it returned.
+        table: the gate's start entries.
+        options: the gate's options (``_Gate._option_table``).
+
+    Raises:
+        ValueError: an array has the wrong type, layout or length. The C code also
+            checks every index it reads.
+    """
+    assert _gate_loops is not None
+    token_count = len(tokens.word_of_token)
+    condition_offsets, word_conditions, word_bits, text_bits = words
+    if len(found) != len(texts):
+        raise ValueError("found: expected one dict per text")
+    _gate_loops.match_starts(
+        texts,
+        found,
+        matches,
+        (
+            _vector(tokens.word_of_token, "word_of_token", np.int64),
+            _vector(tokens.text_of_token, "text_of_token", np.int64, token_count),
+            _vector(tokens.positions, "positions", np.int64, token_count),
+        ),
+        (
+            _vector(condition_offsets, "condition_offsets", np.int64, len(tokens.words) + 1),
+            _vector(word_conditions, "word_conditions", np.int64),
+            word_bits,
+        ),
+        text_bits,
+        tuple(_vector(array, name, np.int64) for name, array in table._asdict().items()),
+        tuple(
+            _vector(array, name, np.int64)
+            for name, array in zip(
+                ("option_offsets", "option_condition_offsets", "option_conditions"),
+                options,
+                strict=True,
+            )
+        ),
+    )
 
 
 def _split_tokens(texts: list[str]) -> Tokens:
@@ -741,6 +1007,166 @@ def _second_words(items: list[tuple[Any, Any]]) -> set[str] | None:
             return None
         return None
     return None  # the match may end before any space
+
+
+def _space_range(items: list[tuple[Any, Any]]) -> tuple[int, int] | None:
+    """Return the least and the most spaces a match of the parsed sequence ``items`` holds.
+
+    None means unknown or unbounded: the walk gives up on items it cannot read.
+    """
+    least = most = 0
+    for op, argument in items:
+        if op is _sre.LITERAL or op is _sre.IN:
+            spaces = (0, 0) if _never_space(op, argument) else (0, 1)
+            if op is _sre.LITERAL and argument == ord(" "):
+                spaces = (1, 1)
+        elif op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+            spaces = (0, 0)  # zero width
+        elif op is _sre.NOT_LITERAL or op is _sre.ANY:
+            spaces = (0, 0) if argument == ord(" ") else (0, 1)
+        elif op is _sre.SUBPATTERN:
+            inner = _space_range(list(argument[-1].data))
+            if inner is None:
+                return None
+            spaces = inner
+        elif op is _sre.BRANCH:
+            ranges = [
+                found
+                for found in map(_space_range, (list(branch.data) for branch in argument[1]))
+                if found is not None
+            ]
+            if len(ranges) < len(argument[1]):
+                return None
+            spaces = (min(low for low, _ in ranges), max(high for _, high in ranges))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            low, high, item = argument
+            inner = _space_range(list(item.data))
+            if inner is None or (high is _sre.MAXREPEAT and inner[1] > 0):
+                return None
+            spaces = (low * inner[0], 0 if high is _sre.MAXREPEAT else high * inner[1])
+        else:
+            return None
+        least += spaces[0]
+        most += spaces[1]
+    return least, most
+
+
+# A window: some token at offset ``low`` to ``high`` after a match's first token
+# starts with one of ``words``.
+_Window = tuple[int, int, frozenset[str]]
+
+
+def _last_window(items: list[tuple[Any, Any]]) -> _Window | None:
+    """Return the window of the last word position of ``items`` that can be read, if any.
+
+    Positions follow literal spaces of the top-level sequence. A match that starts at a
+    token start holds between ``low - 1`` and ``high - 1`` spaces before such a space,
+    and tokens are split at single spaces, so the word after it is token ``low`` to
+    ``high`` of the match.
+    """
+    found = None
+    for index, item in enumerate(items):
+        if item != (_sre.LITERAL, ord(" ")):
+            continue
+        spaces = _space_range(items[:index])
+        if spaces is None:
+            break  # every later position is unbounded too
+        words = _first_words(items, index + 1)
+        if words and "" not in words:
+            found = (spaces[0] + 1, spaces[1] + 1, frozenset(words))
+    return found
+
+
+def _leading_sequences(
+    items: list[tuple[Any, Any]], limit: int = 256
+) -> list[list[tuple[Any, Any]]] | None:
+    """Split a parsed pattern into sequences, one per way its first word can be spelled.
+
+    Alternations, groups and optional items met before the first space or other
+    unreadable item are opened: "\\b(?:hilang|tidak muncul)" gives "\\bhilang" and
+    "\\btidak muncul". Every match of the pattern is a match of one sequence. None
+    means more than ``limit`` sequences.
+    """
+    done: list[list[tuple[Any, Any]]] = []
+    pending = [items]
+    while pending:
+        sequence = pending.pop()
+        index = 0
+        while index < len(sequence) and (
+            sequence[index][0] is _sre.AT
+            or (sequence[index][0] is _sre.LITERAL and sequence[index][1] != ord(" "))
+        ):
+            index += 1
+        head, rest = sequence[:index], sequence[index + 1 :]
+        op: Any
+        argument: Any
+        op, argument = sequence[index] if index < len(sequence) else (None, None)
+        if op is _sre.SUBPATTERN:
+            pending.append(head + list(argument[-1].data) + rest)
+        elif op is _sre.BRANCH:
+            pending.extend(head + list(branch.data) + rest for branch in argument[1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and argument[:2] == (0, 1):
+            pending.append(head + rest)
+            pending.append(head + list(argument[2].data) + rest)
+        else:
+            done.append(sequence)
+        if len(done) + len(pending) > limit:
+            return None
+    return done
+
+
+def _merged_windows(first: tuple[_Window, ...], second: tuple[_Window, ...]) -> tuple[_Window, ...]:
+    """Return windows that hold wherever either window list holds: each pair widened.
+
+    Windows left without a partner (the lists differ in length) are dropped, which
+    keeps the result a necessary condition.
+    """
+    return tuple(
+        (min(low, other_low), max(high, other_high), words | other_words)
+        for (low, high, words), (other_low, other_high, other_words) in zip(
+            first, second, strict=False
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _start_entries(
+    pattern: re.Pattern[str],
+) -> tuple[tuple[frozenset[str], tuple[_Window, ...]], ...] | None:
+    """Return the first words of ``pattern``'s matches, grouped by the windows they meet.
+
+    Only for patterns with a start condition (``_start_words``); None otherwise. The
+    windows of a spelling of the first word are the word after the first token
+    (``_second_words``) and the last word position that can be read. A first word
+    that several spellings share keeps windows that hold for all of them. So
+    "\\b(?:hilang|tidak muncul)" needs "muncul" after "tidak", and nothing after "hilang".
+    """
+    start_words = _start_words(pattern)
+    if start_words is None:
+        return None
+    items = list(_sre_parser.parse(pattern.pattern).data)
+    sequences = _leading_sequences(items) or [items]
+    of_word: dict[str, tuple[_Window, ...]] = {}
+    for sequence in sequences:
+        first = _first_words(sequence)
+        if not first or "" in first:
+            return ((start_words, ()),)
+        windows: list[_Window] = []
+        second = _second_words(sequence)
+        if second and "" not in second:
+            windows.append((1, 1, frozenset(second)))
+        last = _last_window(sequence)
+        if last is not None and last[:2] != (1, 1):
+            windows.append(last)
+        for word in first:
+            known = of_word.get(word)
+            of_word[word] = (
+                tuple(windows) if known is None else _merged_windows(known, tuple(windows))
+            )
+    by_windows: dict[tuple[_Window, ...], set[str]] = {}
+    for word, word_windows in of_word.items():
+        by_windows.setdefault(word_windows, set()).add(word)
+    return tuple((frozenset(words), windows) for windows, words in by_windows.items())
 
 
 @lru_cache(maxsize=4096)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from netno.classify import Classifier, Coding, Evidence, _Gate, _next_words
+from netno import classify
+from netno.classify import Classifier, Coding, Evidence, _Gate, _next_words, _start_entries
 from netno.codebook import default_codebook, parse_codebook
 from netno.normalize import batch_tokens, match_texts, normalize
 
@@ -15,6 +24,35 @@ from netno.normalize import batch_tokens, match_texts, normalize
 @pytest.fixture(scope="module")
 def classifier() -> Classifier:
     return Classifier()
+
+
+def _gate_extension() -> ModuleType | None:
+    """Return the C extension ``netno._gate``, or None when it is not built."""
+    try:
+        return importlib.import_module("netno._gate")
+    except ImportError:
+        return None
+
+
+@contextmanager
+def _gate_path(path: str) -> Iterator[None]:
+    """Run the block with the gate's C candidate loop ("c") or its numpy path ("numpy")."""
+    module = _gate_extension() if path == "c" else None
+    if path == "c" and module is None:
+        pytest.skip("the C extension netno._gate is not built (pip install -e . builds it)")
+    saved = classify._gate_loops
+    classify._gate_loops = module
+    try:
+        yield
+    finally:
+        classify._gate_loops = saved
+
+
+@pytest.fixture(params=["c", "numpy"])
+def gate_path(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test once on each path of ``_Gate._scan_batch``."""
+    with _gate_path(request.param):
+        yield request.param
 
 
 # Each category: phrasings that must tag it, then phrasings that must not.
@@ -534,7 +572,7 @@ def _batch_phrasings() -> list[str]:
     return texts + BATCH_EDGE_CASES
 
 
-def test_code_frame_equals_classify_per_comment(classifier: Classifier) -> None:
+def test_code_frame_equals_classify_per_comment(classifier: Classifier, gate_path: str) -> None:
     texts = _batch_phrasings()
     coded = classifier.code_frame(pd.DataFrame({"text": texts}))
 
@@ -552,12 +590,12 @@ def test_code_frame_equals_classify_per_comment(classifier: Classifier) -> None:
         ], text
 
 
-def test_classify_many_equals_classify(classifier: Classifier) -> None:
+def test_classify_many_equals_classify(classifier: Classifier, gate_path: str) -> None:
     texts = _batch_phrasings() + list(BATCH_EDGE_CASES)
     assert classifier.classify_many(texts) == [classifier.classify(text) for text in texts]
 
 
-def test_gate_scan_equals_finditer(classifier: Classifier) -> None:
+def test_gate_scan_equals_finditer(classifier: Classifier, gate_path: str) -> None:
     gate = classifier._gate
     # Normalised texts, plus raw ones whose double spaces and tabs the scan must route.
     texts = [normalize(text) for text in _batch_phrasings()]
@@ -574,7 +612,7 @@ def test_gate_scan_equals_finditer(classifier: Classifier) -> None:
         assert found == expected, text
 
 
-def test_gate_scan_with_batch_tokens(classifier: Classifier) -> None:
+def test_gate_scan_with_batch_tokens(classifier: Classifier, gate_path: str) -> None:
     gate = classifier._gate
     norms = match_texts(_batch_phrasings() + list(BATCH_EDGE_CASES))
     texts = [norm.text for norm in norms]
@@ -582,6 +620,213 @@ def test_gate_scan_with_batch_tokens(classifier: Classifier) -> None:
 
     assert tokens is not None
     assert gate.scan(texts, tokens) == gate.scan(texts)
+
+
+def _items(found: list[dict[int, list[tuple[int, int]]]]) -> list[list[Any]]:
+    """Return each text's matches as a list of items, so that key order counts."""
+    return [list(matches.items()) for matches in found]
+
+
+def test_gate_c_path_equals_numpy_path_in_key_order(classifier: Classifier) -> None:
+    gate = classifier._gate
+    texts = [normalize(text) for text in _batch_phrasings()] + list(BATCH_EDGE_CASES)
+    with _gate_path("c"):
+        native = gate.scan(texts)
+    with _gate_path("numpy"):
+        reference = gate.scan(texts)
+
+    assert _items(native) == _items(reference)
+    assert any(len(matches) > 1 for matches in native)
+
+
+_GATE_CLASSIFIER = Classifier()
+
+
+def _codebook_words() -> list[str]:
+    """Return the literal words the default codebook's gate reads, without trailing spaces."""
+    gate = _GATE_CLASSIFIER._gate
+    return sorted({word.strip() for words in gate._conditions for word in words} - {""})
+
+
+def _entry_phrases() -> list[str]:
+    """Return, per start entry of the default codebook, a phrase that meets its windows.
+
+    The window's word is put at the window's least and greatest offset in turn, with
+    filler words between, so that the window checks run on both edges.
+    """
+    phrases = []
+    for pattern in _GATE_CLASSIFIER._gate.patterns:
+        for words, windows in _start_entries(pattern) or ():
+            for edge in (0, 1):
+                tokens = [min(words).strip()]
+                for low, high, window_words in windows:
+                    offset = (low, high)[edge]
+                    tokens += ["lalu"] * max(offset - len(tokens), 0)
+                    tokens.insert(offset, min(window_words).strip())
+                phrases.append(" ".join(tokens))
+    return phrases
+
+
+def _phrase_slices() -> list[str]:
+    """Return runs of two to four words of this file's phrasings, normalised."""
+    slices = []
+    for text in _batch_phrasings():
+        words = normalize(text).split(" ")
+        slices += [" ".join(words[start : start + 2 + start % 3]) for start in range(len(words))]
+    return slices
+
+
+_GATE_WORDS = _codebook_words()
+# Codebook words and phrases, random words of letters, and pieces that route a text to
+# the per-text path or end a word: punctuation, an apostrophe, a hyphen, double
+# spaces, a tab.
+_GATE_PIECES = st.one_of(
+    st.sampled_from(_GATE_WORDS),
+    st.sampled_from(_entry_phrases()),
+    st.sampled_from(_phrase_slices()),
+    st.text(alphabet="abdegiklmnprstu", min_size=1, max_size=7),
+    st.sampled_from([".", ",", "!", "?", ";", "'", "-", "2", " ", "\t", "nya"]),
+)
+_GATE_TEXT = st.lists(_GATE_PIECES, max_size=14).map(" ".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_GATE_TEXT, min_size=16, max_size=40))
+def test_gate_scan_c_equals_numpy_on_generated_texts(texts: list[str]) -> None:
+    gate = _GATE_CLASSIFIER._gate
+    with _gate_path("c"):
+        native = gate.scan(texts)
+    with _gate_path("numpy"):
+        reference = gate.scan(texts)
+
+    assert _items(native) == _items(reference)
+    assert native == [gate.matches(text) for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        # One entry per spelling of the first word, each with its own windows.
+        (
+            r"\b(?:hilang|tidak muncul)\b",
+            {("tidak ",): ((1, 1, {"muncul"}),), ("hilang",): ()},
+        ),
+        # The last readable word is one to three tokens after the first.
+        (r"\bkode(?: \w+){0,2} salah\b", {("kode",): ((1, 3, {"salah"}),)}),
+        # The next word and the last one are two windows.
+        (
+            r"\btidak (?:bisa|dapat) (?:masuk|login)\b",
+            {("tidak ",): ((1, 1, {"bisa ", "dapat "}), (2, 2, {"masuk", "login"}))},
+        ),
+        # Spellings with the same windows share an entry.
+        (r"\b(?:gagal|error)\b", {("error", "gagal"): ()}),
+        # A top-level alternation gives one entry per branch.
+        (
+            r"\btidak bisa|\bgagal bayar",
+            {("tidak ",): ((1, 1, {"bisa"}),), ("gagal ",): ((1, 1, {"bayar"}),)},
+        ),
+    ],
+)
+def test_start_entries_of_patterns(pattern: str, expected: dict[Any, Any]) -> None:
+    entries = _start_entries(re.compile(pattern))
+
+    assert entries is not None
+    found = {
+        tuple(sorted(words)): tuple((low, high, set(window)) for low, high, window in windows)
+        for words, windows in entries
+    }
+    assert found == expected
+
+
+def test_start_entries_need_a_start_condition() -> None:
+    # No "\b" in front: a match may start inside a word, so there is no entry.
+    assert _start_entries(re.compile(r"(?:gagal|error)")) is None
+
+
+def test_start_entries_merge_windows_of_shared_first_words() -> None:
+    # "tidak" starts both spellings; only the union of the next words can be required.
+    entries = _start_entries(re.compile(r"\b(?:tidak bisa|tidak mau)\b"))
+
+    assert entries is not None
+    assert [(set(words), windows) for words, windows in entries] == [
+        ({"tidak "}, ((1, 1, frozenset({"bisa", "mau"})),))
+    ]
+
+
+def test_gate_scan_keeps_finditer_rule_for_touching_and_nested_matches(gate_path: str) -> None:
+    gate = _Gate()
+    touching, nested = gate.add(
+        # Matches that end with a space touch the next one; a match covers later starts.
+        (re.compile(r"\b(?:ada|akun) "), re.compile(r"\bkode(?: \w+){0,2}"))
+    )
+    texts = ["ada akun ada akun", "kode kode kode kode x"] * 8
+
+    found = gate.scan(texts)
+
+    assert found[0] == {touching: [(0, 4), (4, 9), (9, 13)]}
+    assert found[1] == {nested: [(0, 14), (15, 21)]}
+    assert found == [gate.matches(text) for text in texts]
+
+
+class _FailingPattern:
+    """A pattern whose ``match`` raises, to check that the C loop lets the error through."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern.pattern
+        self.finditer = pattern.finditer
+
+    def match(self, text: str, position: int) -> re.Match[str] | None:
+        raise RuntimeError(f"match failed at {position}")
+
+
+def test_gate_scan_propagates_match_errors(gate_path: str) -> None:
+    gate = _Gate()
+    gate.add((re.compile(r"\bkode salah\b"),))
+    gate.patterns[0] = _FailingPattern(gate.patterns[0])  # type: ignore[call-overload]
+
+    with pytest.raises(RuntimeError, match="match failed at 4"):
+        gate.scan(["ini kode salah lagi"] * 16)
+
+
+def _captured_call(gate: _Gate, texts: list[str]) -> tuple[Any, ...]:
+    """Return the arguments ``_Gate.scan`` passes to ``classify._match_starts``."""
+    calls: list[tuple[Any, ...]] = []
+    saved = classify._match_starts
+    classify._match_starts = lambda *args: calls.append(args)  # type: ignore[assignment]
+    try:
+        with _gate_path("c"):
+            gate.scan(texts)
+    finally:
+        classify._match_starts = saved
+    assert len(calls) == 1
+    return calls[0]
+
+
+def test_gate_c_path_rejects_bad_arrays(classifier: Classifier) -> None:
+    texts = [normalize(text) for text in _batch_phrasings()]
+    texts_, found, matches, tokens, words, table, options = _captured_call(
+        classifier._gate, texts
+    )
+    with _gate_path("c"):
+        # Checked in Python: dtype and length.
+        narrow = tokens._replace(positions=tokens.positions.astype(np.int32))
+        with pytest.raises(ValueError, match="positions"):
+            classify._match_starts(texts_, found, matches, narrow, words, table, options)
+        with pytest.raises(ValueError, match="one dict per text"):
+            classify._match_starts(texts_, found[:-1], matches, tokens, words, table, options)
+        # Checked in C: every index it reads.
+        outside = tokens._replace(word_of_token=tokens.word_of_token + len(tokens.words))
+        with pytest.raises(ValueError, match="word_of_token"):
+            classify._match_starts(texts_, found, matches, outside, words, table, options)
+        shuffled = tokens._replace(text_of_token=tokens.text_of_token[::-1].copy())
+        with pytest.raises(ValueError, match="text order"):
+            classify._match_starts(texts_, found, matches, shuffled, words, table, options)
+        bad_table = table._replace(pattern=table.pattern + len(matches))
+        with pytest.raises(ValueError, match="entry_pattern"):
+            classify._match_starts(texts_, found, matches, tokens, words, bad_table, options)
+        short_bits = (*words[:3], words[3][:-1])
+        with pytest.raises(ValueError, match="text_bits"):
+            classify._match_starts(texts_, found, matches, tokens, short_bits, table, options)
 
 
 def test_gate_active_keeps_every_matching_pattern(classifier: Classifier) -> None:
