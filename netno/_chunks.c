@@ -654,7 +654,7 @@ chunks_expand(PyObject *module, PyObject *args)
     }
     firsts[kind_count] = row;
     if (row * 3 != sizes[4]) {
-        PyErr_Format(PyExc_ValueError, "piece counts add up to %zd pieces, but pieces holds %zd",
+        PyErr_Format(PyExc_ValueError, "piece counts add up to %zd pieces, but %zd were given",
                      row, sizes[4] / 3);
         goto done;
     }

@@ -817,7 +817,7 @@ def _condition_bits(
 
     Returns:
         One row per word, then one per text, of ``(condition_count + 7) // 8`` bytes
-        (at least one); bit ``c % 8`` of byte ``c // 8`` tells whether condition ``c`` is met.
+        (at least one); bit ``c % 8`` of byte ``c // 8`` is set when condition ``c`` is met.
 
     Raises:
         ValueError: an array has the wrong type, layout or length. The C code also
@@ -849,7 +849,7 @@ def _match_starts(
     """Check the arrays, then let ``netno._gate.match_starts`` fill ``found``.
 
     Args:
-        texts: the texts of the batch; ``found`` holds one dict per text.
+        texts: the texts of the batch; ``found`` has one dict per text.
         matches: per pattern id, its bound ``Pattern.match``.
         tokens: the tokens of the texts.
         words: the arrays given to ``_condition_bits`` and the two it returned.
@@ -1010,7 +1010,7 @@ def _second_words(items: list[tuple[Any, Any]]) -> set[str] | None:
 
 
 def _space_range(items: list[tuple[Any, Any]]) -> tuple[int, int] | None:
-    """Return the least and the most spaces a match of the parsed sequence ``items`` holds.
+    """Return the least and the most spaces a match of the parsed sequence ``items`` contains.
 
     None means unknown or unbounded: the walk gives up on items it cannot read.
     """
@@ -1060,7 +1060,7 @@ def _last_window(items: list[tuple[Any, Any]]) -> _Window | None:
     """Return the window of the last word position of ``items`` that can be read, if any.
 
     Positions follow literal spaces of the top-level sequence. A match that starts at a
-    token start holds between ``low - 1`` and ``high - 1`` spaces before such a space,
+    token start contains between ``low - 1`` and ``high - 1`` spaces before such a space,
     and tokens are split at single spaces, so the word after it is token ``low`` to
     ``high`` of the match.
     """

@@ -143,7 +143,7 @@ def test_chunks_expand_rejects_disagreeing_lengths() -> None:
     with pytest.raises(ValueError):
         _chunks.expand(one, np.zeros(2, np.int64), one, one, np.zeros(3, np.int64), -1)
     with pytest.raises(ValueError):
-        # The counts promise one piece; the table holds none.
+        # The counts promise one piece; the table has none.
         _chunks.expand(one, one, one, np.ones(1, np.int64), np.zeros(0, np.int64), -1)
 
 
