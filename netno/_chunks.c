@@ -642,11 +642,15 @@ chunks_expand(PyObject *module, PyObject *args)
         PyErr_NoMemory();
         goto done;
     }
+    /* Each count is checked against the rows still left in pieces, so the running
+     * sum never passes that number and cannot overflow. */
+    Py_ssize_t piece_rows = sizes[4] / 3;
     Py_ssize_t row = 0;
     for (Py_ssize_t kind = 0; kind < kind_count; kind++) {
-        if (counts[kind] < 0) {
-            PyErr_Format(PyExc_ValueError, "invalid piece count %lld for kind %zd",
-                         (long long)counts[kind], kind);
+        if (counts[kind] < 0 || counts[kind] > piece_rows - row) {
+            PyErr_Format(PyExc_ValueError,
+                         "invalid piece count %lld for kind %zd: %zd pieces are left",
+                         (long long)counts[kind], kind, piece_rows - row);
             goto done;
         }
         firsts[kind] = row;

@@ -577,6 +577,11 @@ def _repair_mojibake(text: str) -> str:
         return text
 
 
+# Surrogate code points never stand alone in real text; JSON escapes such as "\ud800"
+# still produce them, and they cannot be written as UTF-8 (hashing, storage, export).
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _cell_text(value: object) -> str | None:
     """Turn a cell into stripped text, or None when empty."""
     if type(value) is str and value.isascii():
@@ -593,6 +598,8 @@ def _cell_text(value: object) -> str | None:
     else:
         text = str(value)
     text = _repair_mojibake(text.replace("\x00", "")).strip()
+    if _SURROGATE_RE.search(text):
+        text = _SURROGATE_RE.sub("\ufffd", text)
     return text or None
 
 
@@ -724,7 +731,9 @@ def _decode(data: bytes, filename: str) -> str:
                     text = data.decode("latin-1")
     sample = text[:65536]
     controls = len(_CONTROL_RE.findall(sample))
-    if "\x00" in sample or controls > max(2, len(sample) // 100):
+    # A stray NUL in a text export is dropped with the cell's other NULs; binary files
+    # hold many control characters, NULs among them.
+    if controls > max(2, len(sample) // 100):
         raise IngestError(
             f"File '{filename}' bukan file teks: isinya berisi data biner. Simpan ulang data "
             "sebagai CSV (UTF-8) atau JSON, atau unggah file .xlsx dengan ekstensi .xlsx."
@@ -1405,15 +1414,46 @@ def _json_invalid(
     )
 
 
+# A "\\u" escape of a surrogate code point. The parser joins valid pairs (emoji in
+# ASCII-only exports) into one character, so only a lone one stays in the string.
+_SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """Return ``value`` with lone surrogates in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE_RE.sub("\ufffd", value) if _SURROGATE_RE.search(value) else value
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    return value
+
+
+def _json_loads(text: str) -> Any:
+    """Parse JSON text; lone surrogates in keys and strings become U+FFFD.
+
+    They cannot be encoded as UTF-8, so they would break hashing, storage and exports
+    later. Only text with surrogate escapes pays for the check of every object.
+    """
+    if not _SURROGATE_ESCAPE_RE.search(text):
+        return json.loads(text)
+    return _without_surrogates(json.loads(text, object_pairs_hook=_object_without_surrogates))
+
+
+def _object_without_surrogates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {_without_surrogates(key): _without_surrogates(item) for key, item in pairs}
+
+
 def _parse_json(
     data: bytes, filename: str, extension: str, max_rows: int | None
 ) -> list[dict[str, Any]]:
     text = _decode(data, filename)
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    # JSON Lines ends records with "\n" only; ``splitlines`` would also cut at U+2028,
+    # U+0085 and other breaks, which JSON allows raw inside strings.
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     as_lines = extension in (".jsonl", ".ndjson")
     if not as_lines:
         try:
-            return _json_records(json.loads(text))
+            return _json_records(_json_loads(text))
         except json.JSONDecodeError as error:
             # Several objects, one per line, in a file named .json: read it as JSONL.
             if error.msg != "Extra data" or error.lineno < 2:
@@ -1428,7 +1468,7 @@ def _parse_json(
     records: list[dict[str, Any]] = []
     for number, line in lines:
         try:
-            value = json.loads(line)
+            value = _json_loads(line)
         except json.JSONDecodeError as error:
             raise _json_invalid(filename, line, error, number - 1) from error
         except RecursionError as error:
