@@ -111,8 +111,11 @@ typedef struct {
     Py_ssize_t capacity;      /* of first_starts, lengths and hashes */
 } ChunkTable;
 
-/* FNV-1a over code units; the scan loop feeds each character as it reads it. */
-#define HASH_START 1469598103934665603ULL
+/* FNV-1a over code units; the scan loop feeds each character as it reads it. The
+ * start value is mixed with Python's per-process string hash seed at import, so that
+ * chunks crafted to collide in one process do not collide in another. */
+static uint64_t hash_start = 1469598103934665603ULL;
+#define HASH_START hash_start
 #define HASH_STEP(hash, ch) (((hash) ^ (uint64_t)(ch)) * 1099511628211ULL)
 
 static int
@@ -732,5 +735,15 @@ PyInit__chunks(void)
     for (Py_UCS4 ch = 0; ch < 128; ch++) {
         ascii_classes[ch] = (unsigned char)char_class_slow(ch);
     }
+    PyObject *name = PyUnicode_FromString("netno._chunks");
+    if (name == NULL) {
+        return NULL;
+    }
+    Py_hash_t seed = PyObject_Hash(name);
+    Py_DECREF(name);
+    if (seed == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    hash_start ^= (uint64_t)seed;
     return PyModule_Create(&chunks_module);
 }
