@@ -6,6 +6,7 @@ import bisect
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -169,6 +170,29 @@ def _lexicon() -> tuple[dict[str, str], frozenset[str]]:
     return slang, frozenset(vocabulary)
 
 
+def _styled_letters() -> dict[int, str]:
+    """Map styled forms of ASCII characters to them: fullwidth and mathematical letters.
+
+    Comments set in "bold" or "italic" use the mathematical alphanumeric symbols
+    ("𝙨𝙚𝙧𝙫𝙚𝙧 𝙚𝙧𝙧𝙤𝙧"); Asian keyboards type fullwidth forms ("ｏｔｐ", "？"). Each
+    maps to one ASCII character under NFKC, so spans keep their lengths.
+    """
+    table: dict[int, str] = {}
+    for code in (*range(0xFF01, 0xFF5F), *range(0x1D400, 0x1D800)):
+        plain = unicodedata.normalize("NFKC", chr(code))
+        if len(plain) == 1 and plain.isascii():
+            table[code] = plain
+    return table
+
+
+_STYLED_LETTERS = _styled_letters()
+
+
+def _plain_lower(text: str) -> str:
+    """Lower-case ``text`` with its styled letters made plain ASCII."""
+    return text.lower() if text.isascii() else text.translate(_STYLED_LETTERS).lower()
+
+
 @lru_cache(maxsize=200_000)
 def normalize_word(word: str) -> str:
     """Return the standard form of one word: lower case, no elongation, slang replaced.
@@ -177,7 +201,7 @@ def normalize_word(word: str) -> str:
     when nothing applies.
     """
     # A superscript two marks reduplication as "2" does ("abal²" = "abal-abal").
-    lowered = word.lower().replace("’", "'").rstrip("²³")
+    lowered = _plain_lower(word).replace("’", "'").rstrip("²³")
     if not lowered:
         return ""
     return _standard_forms([lowered])[0]
@@ -261,7 +285,10 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
         normalized = normalize_word(chunk)
         return ((normalized, 0, len(chunk), "word"),) if normalized else ()
     pieces: list[_Piece] = []
-    for match in _PLAIN_TOKEN_RE.finditer(chunk):
+    # Styled characters are made plain first, one for one, so offsets stay valid and
+    # a fullwidth "？" counts as punctuation.
+    plain = chunk if chunk.isascii() else chunk.translate(_STYLED_LETTERS)
+    for match in _PLAIN_TOKEN_RE.finditer(plain):
         kind = match.lastgroup
         start, end = match.span()
         if kind == "word" or kind == "redup":
@@ -269,7 +296,7 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
             if normalized:
                 pieces.append((normalized, start, end, "word"))
         else:
-            pieces.append((match.group().lower(), start, end, kind or "punct"))
+            pieces.append((_plain_lower(match.group()), start, end, kind or "punct"))
     return tuple(pieces)
 
 
@@ -285,7 +312,7 @@ def _tokenize_with_links(text: str) -> list[Token]:
             if normalized:
                 tokens.append(Token(normalized, start, end, "word"))
         else:
-            tokens.append(Token(match.group().lower(), start, end, kind or "punct"))
+            tokens.append(Token(_plain_lower(match.group()), start, end, kind or "punct"))
     return tokens
 
 
@@ -789,7 +816,7 @@ def _chunk_forms(distinct: Iterable[str], known: dict[str, str]) -> tuple[dict[s
     # Chunks of letters only (most of them) are single words, normalised together.
     words = [chunk for chunk in distinct if chunk.isalpha()]
     new_words = [word for word in words if word not in known]
-    new_forms = _standard_forms([word.lower() for word in new_words])
+    new_forms = _standard_forms([_plain_lower(word) for word in new_words])
     known.update(zip(new_words, new_forms, strict=True))
     normalized = {word: known[word] for word in words}
     for chunk in distinct:

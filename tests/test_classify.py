@@ -155,6 +155,22 @@ def test_classify_category_misses(classifier: Classifier, code: str, text: str) 
     assert code not in classifier.classify(text).categories
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("𝙎𝙚𝙧𝙫𝙚𝙧 𝙚𝙧𝙧𝙤𝙧 𝙩𝙚𝙧𝙪𝙨 𝙙𝙖𝙧𝙞 𝙥𝙖𝙜𝙞", "server_error"),
+        ("𝚔𝚘𝚍𝚎 𝚋𝚒𝚕𝚕𝚒𝚗𝚐 𝚜𝚞𝚍𝚊𝚑 𝚔𝚊𝚍𝚊𝚕𝚞𝚠𝚊𝚛𝚜𝚊 𝚙𝚊𝚍𝚊𝚑𝚊𝚕 𝚋𝚊𝚛𝚞 𝚍𝚒𝚋𝚞𝚊𝚝", "kadaluwarsa"),
+        ("ｏｔｐ　ｔｉｄａｋ　ｍａｓｕｋ　ｋｅ　ｅｍａｉｌ", "kode_otp"),
+    ],
+)
+def test_classify_styled_letters(classifier: Classifier, text: str, category: str) -> None:
+    coding = classifier.classify(text)
+    assert category in coding.categories
+    # Evidence points at the styled characters of the comment itself.
+    assert all(text[item.start : item.end] == item.text for item in coding.evidence)
+    assert classifier.classify_many([text] * 20)[0] == coding
+
+
 def test_classify_every_category_has_cases() -> None:
     codes = set(default_codebook().categories)
     assert {code for code, _ in CATEGORY_HITS} == codes

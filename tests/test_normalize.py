@@ -121,6 +121,21 @@ def test_normalize_word_keeps_domain_words() -> None:
     assert normalize_word("kk") == "kk"
 
 
+def test_normalize_styled_letters_become_plain() -> None:
+    # "Bold" and "monospace" mathematical letters, and fullwidth forms with an
+    # ideographic space and a fullwidth question mark.
+    assert normalize("𝘼𝙥𝙡𝙞𝙠𝙖𝙨𝙞 𝙚𝙧𝙧𝙤𝙧 𝚝𝚎𝚛𝚞𝚜") == "aplikasi error terus"
+    assert normalize("ｋｏｄｅ　ｏｔｐ　ｇａｋ　ｍａｓｕｋ？") == "kode otp tidak masuk ?"
+
+
+def test_normalize_styled_letters_keep_original_spans() -> None:
+    text = "Kenapa 𝙡𝙤𝙜𝙞𝙣 gagal"
+    [norm] = match_texts([text])
+    start = norm.text.index("login")
+    [(begin, end)] = norm.original_spans([(start, start + len("login"))])
+    assert text[begin:end] == "𝙡𝙤𝙜𝙞𝙣"
+
+
 def test_normalize_reduplication() -> None:
     assert normalize("masuk2") == "masuk"
     assert normalize("gak bisa²") == "tidak bisa"
