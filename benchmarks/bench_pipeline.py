@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -54,22 +55,13 @@ def _clear_caches() -> None:
     normalize._chunk_pieces.cache_clear()
 
 
-def _chunk_path() -> str:
-    """Name the path ``netno.normalize`` takes for its chunk loops."""
-    if normalize._chunks is not None:
-        return "C extension netno._chunks"
+def _path(extension: ModuleType | None, name: str, fallback: str) -> str:
+    """Name the path a module took at import: the C extension ``netno.<name>`` or ``fallback``."""
+    if extension is not None:
+        return f"C extension netno.{name}"
     if os.environ.get(normalize.PURE_PYTHON_ENV) == "1":
-        return f"pure Python ({normalize.PURE_PYTHON_ENV}=1)"
-    return "pure Python (netno._chunks is not built; pip install -e . builds it)"
-
-
-def _gate_path() -> str:
-    """Name the path ``netno.classify`` takes for the gate's candidate loop."""
-    if classify._gate_loops is not None:
-        return "C extension netno._gate"
-    if os.environ.get(normalize.PURE_PYTHON_ENV) == "1":
-        return f"numpy ({normalize.PURE_PYTHON_ENV}=1)"
-    return "numpy (netno._gate is not built; pip install -e . builds it)"
+        return f"{fallback} ({normalize.PURE_PYTHON_ENV}=1)"
+    return f"{fallback} (netno.{name} is not built; pip install -e . builds it)"
 
 
 def _timed(call: Callable[[], Any]) -> tuple[Any, float, float]:
@@ -151,8 +143,8 @@ def main() -> int:
 
     rows = results[0][0]
     print(f"{rows} comments, best of {args.repeat} runs per stage")
-    print(f"  chunk loops: {_chunk_path()}")
-    print(f"  gate candidates: {_gate_path()}")
+    print(f"  chunk loops: {_path(normalize._chunks, '_chunks', 'pure Python')}")
+    print(f"  gate candidates: {_path(classify._gate_loops, '_gate', 'numpy')}")
     print(f"  {'stage':<22}{'CPU s':>8}{'wall s':>8}{'comments/s (CPU)':>18}")
     total_cpu = total_wall = 0.0
     for stage in STAGES:

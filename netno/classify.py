@@ -19,14 +19,12 @@ import bisect
 import gc
 import importlib
 import logging
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, compress
-from types import ModuleType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -34,10 +32,10 @@ import pandas as pd
 
 from netno.codebook import Codebook, default_codebook
 from netno.normalize import (
-    PURE_PYTHON_ENV,
     MatchText,
     Tokens,
     batch_tokens,
+    load_extension,
     match_texts,
     original_spans,
 )
@@ -72,25 +70,8 @@ _MIN_BATCH = 16
 _INLINE_IGNORECASE_RE = re.compile(r"\(\?[a-zA-Z-]*i")
 
 
-def _load_gate_loops() -> ModuleType | None:
-    """Return the C extension ``netno._gate``, or None to take the numpy path of the gate.
-
-    The extension is optional (``pip install -e .`` builds it); both paths give the
-    same matches, the C one faster. ``NETNO_PURE_PYTHON=1`` keeps the numpy path.
-    """
-    if os.environ.get(PURE_PYTHON_ENV) == "1":
-        _LOGGER.debug("gate candidates: numpy (%s=1)", PURE_PYTHON_ENV)
-        return None
-    try:
-        import netno._gate as module
-    except ImportError:
-        _LOGGER.debug("gate candidates: numpy (netno._gate is not built)")
-        return None
-    _LOGGER.debug("gate candidates: C extension netno._gate")
-    return module
-
-
-_gate_loops = _load_gate_loops()
+# The gate's candidate loop in C; None takes the numpy path, which gives the same matches.
+_gate_loops = load_extension("_gate")
 
 
 @contextmanager

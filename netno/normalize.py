@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import importlib
 import logging
 import os
 import re
@@ -20,30 +21,30 @@ from indoNLP.preprocessing import SLANG_DATA
 
 _LOGGER = logging.getLogger(__name__)
 
-# Environment variable that, set to "1", keeps the pure-Python chunk loops even when
-# the C extension is built (tests set it to compare both paths).
+# Environment variable that, set to "1", keeps the pure-Python paths even when the
+# C extensions are built (tests set it to compare both paths).
 PURE_PYTHON_ENV = "NETNO_PURE_PYTHON"
 
 
-def _load_chunks() -> ModuleType | None:
-    """Return the C extension ``netno._chunks``, or None to take the pure-Python path.
+def load_extension(name: str) -> ModuleType | None:
+    """Import the optional C extension ``netno.<name>``, or return None for the Python path.
 
-    The extension is optional (``pip install -e .`` builds it); both paths give the
-    same results, the C one faster.
+    ``pip install -e .`` builds the extensions. Each one gives the same results as the
+    Python code it replaces, only faster. ``NETNO_PURE_PYTHON=1`` keeps the Python path.
     """
     if os.environ.get(PURE_PYTHON_ENV) == "1":
-        _LOGGER.debug("chunk loops: pure Python (%s=1)", PURE_PYTHON_ENV)
+        _LOGGER.debug("netno.%s: Python path (%s=1)", name, PURE_PYTHON_ENV)
         return None
     try:
-        import netno._chunks as module
+        module = importlib.import_module(f"netno.{name}")
     except ImportError:
-        _LOGGER.debug("chunk loops: pure Python (netno._chunks is not built)")
+        _LOGGER.debug("netno.%s: Python path (extension not built)", name)
         return None
-    _LOGGER.debug("chunk loops: C extension netno._chunks")
+    _LOGGER.debug("netno.%s: C extension", name)
     return module
 
 
-_chunks = _load_chunks()
+_chunks = load_extension("_chunks")
 
 __all__ = [
     "Token",
