@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_int64_array.h"
+
 enum { CLASS_OTHER = 0, CLASS_WORD = 1, CLASS_SPACE = 2 };
 
 /* Classes of the ASCII characters, filled once at import. */
@@ -37,30 +39,6 @@ static inline int
 char_class(Py_UCS4 ch)
 {
     return ch < 128 ? ascii_classes[ch] : char_class_slow(ch);
-}
-
-/* A growable array of int64 values, copied into a bytearray at the end. */
-typedef struct {
-    int64_t *items;
-    Py_ssize_t length;
-    Py_ssize_t capacity;
-} Int64Array;
-
-static int
-array_push(Int64Array *array, int64_t value)
-{
-    if (array->length == array->capacity) {
-        Py_ssize_t capacity = array->capacity ? array->capacity * 2 : 1024;
-        int64_t *items = PyMem_Realloc(array->items, (size_t)capacity * sizeof(int64_t));
-        if (items == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        array->items = items;
-        array->capacity = capacity;
-    }
-    array->items[array->length++] = value;
-    return 0;
 }
 
 static PyObject *
@@ -299,8 +277,8 @@ chunks_scan(PyObject *module, PyObject *text)
         }
         Py_ssize_t number =
             table_intern(&table, text, position, end - position, hash, distinct);
-        if (number < 0 || array_push(&kinds, number) < 0
-            || array_push(&starts, position) < 0) {
+        if (number < 0 || int64_array_push(&kinds, number) < 0
+            || int64_array_push(&starts, position) < 0) {
             goto done;
         }
         position = end;
@@ -535,7 +513,7 @@ chunks_tokens(PyObject *module, PyObject *args)
                 number = PyLong_FromSsize_t(word_id);
                 int failed = number == NULL || PyDict_SetItem(numbers, word, number) < 0
                              || PyList_Append(words, word) < 0
-                             || array_push(&word_lengths, end - start) < 0;
+                             || int64_array_push(&word_lengths, end - start) < 0;
                 Py_XDECREF(number);
                 if (failed) {
                     Py_DECREF(word);
@@ -543,7 +521,7 @@ chunks_tokens(PyObject *module, PyObject *args)
                 }
             }
             Py_DECREF(word);
-            if (array_push(&word_ids, word_id) < 0) {
+            if (int64_array_push(&word_ids, word_id) < 0) {
                 goto done;
             }
             start = end + 1;
@@ -563,8 +541,8 @@ chunks_tokens(PyObject *module, PyObject *args)
         }
         for (Py_ssize_t entry = firsts[chunk_kind]; entry < firsts[chunk_kind + 1]; entry++) {
             int64_t word_id = word_ids.items[entry];
-            if (array_push(&out[0], word_id) < 0 || array_push(&out[1], text) < 0
-                || array_push(&out[2], position) < 0) {
+            if (int64_array_push(&out[0], word_id) < 0 || int64_array_push(&out[1], text) < 0
+                || int64_array_push(&out[2], position) < 0) {
                 goto done;
             }
             position += word_lengths.items[word_id] + 1;
@@ -667,7 +645,7 @@ chunks_expand(PyObject *module, PyObject *args)
     }
 
     int64_t normal = 0; /* start of the current chunk in the joined normalised text */
-    if (array_push(&out[2], 0) < 0) {
+    if (int64_array_push(&out[2], 0) < 0) {
         goto done;
     }
     for (Py_ssize_t index = 0; index < count; index++) {
@@ -679,14 +657,14 @@ chunks_expand(PyObject *module, PyObject *args)
         }
         for (Py_ssize_t entry = firsts[kind]; entry < firsts[kind + 1]; entry++) {
             const int64_t *piece = pieces + 3 * entry;
-            if (array_push(&out[0], normal + piece[0]) < 0
-                || array_push(&out[1], starts[index] + piece[1]) < 0
-                || array_push(&out[1], starts[index] + piece[2]) < 0) {
+            if (int64_array_push(&out[0], normal + piece[0]) < 0
+                || int64_array_push(&out[1], starts[index] + piece[1]) < 0
+                || int64_array_push(&out[1], starts[index] + piece[2]) < 0) {
                 goto done;
             }
         }
         normal += steps[kind];
-        if (kind == separator && array_push(&out[2], normal) < 0) {
+        if (kind == separator && int64_array_push(&out[2], normal) < 0) {
             goto done;
         }
     }

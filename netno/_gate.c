@@ -28,6 +28,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_int64_array.h"
+
 /* ---- buffer arguments ---------------------------------------------------------- */
 
 /* Every buffer taken in one call, released together at the end. */
@@ -284,30 +286,6 @@ windows_hold(const Tables *t, Py_ssize_t entry, Py_ssize_t token, Py_ssize_t las
     return 1;
 }
 
-/* A growable array of sort keys pattern * token_count + token. */
-typedef struct {
-    int64_t *items;
-    Py_ssize_t length;
-    Py_ssize_t capacity;
-} Keys;
-
-static int
-keys_push(Keys *keys, int64_t key)
-{
-    if (keys->length == keys->capacity) {
-        Py_ssize_t capacity = keys->capacity ? keys->capacity * 2 : 256;
-        int64_t *items = PyMem_Realloc(keys->items, (size_t)capacity * sizeof(int64_t));
-        if (items == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        keys->items = items;
-        keys->capacity = capacity;
-    }
-    keys->items[keys->length++] = key;
-    return 0;
-}
-
 static int
 compare_keys(const void *first, const void *second)
 {
@@ -317,7 +295,7 @@ compare_keys(const void *first, const void *second)
 
 /* Sort keys ascending; runs are short, so insertion sort unless a text is long. */
 static void
-sort_keys(Keys *keys)
+sort_keys(Int64Array *keys)
 {
     int64_t *items = keys->items;
     if (keys->length > 32) {
@@ -347,7 +325,7 @@ typedef struct {
 /* Collect the candidates of the text whose tokens are first..last, as sort keys:
  * (pattern, token) pairs, each once. */
 static int
-collect_text(const Tables *t, Py_ssize_t first, Py_ssize_t last, Scratch *scratch, Keys *keys)
+collect_text(const Tables *t, Py_ssize_t first, Py_ssize_t last, Scratch *scratch, Int64Array *keys)
 {
     int64_t text = t->text_of_token.items[first];
     const unsigned char *text_row = t->text_bits + text * t->row_bytes;
@@ -372,7 +350,7 @@ collect_text(const Tables *t, Py_ssize_t first, Py_ssize_t last, Scratch *scratc
                     continue;
                 }
                 scratch->last_token[pattern] = token;
-                if (keys_push(keys, pattern * (int64_t)token_count + token) < 0) {
+                if (int64_array_push(keys, pattern * (int64_t)token_count + token) < 0) {
                     return -1;
                 }
             }
@@ -411,7 +389,7 @@ match_span(PyObject *hit, Py_ssize_t *start, Py_ssize_t *end)
  * order, as the numpy path inserts them. */
 static int
 match_text(const Tables *t, PyObject *text, PyObject *matches, PyObject *match_methods,
-           PyObject *pattern_keys, const Keys *keys)
+           PyObject *pattern_keys, const Int64Array *keys)
 {
     Py_ssize_t token_count = t->word_of_token.count;
     PyObject *spans = NULL; /* the list of the current pattern, also held by the dict */
@@ -480,7 +458,7 @@ static int
 match_all(const Tables *t, PyObject *texts, PyObject *found, PyObject *match_methods)
 {
     int status = -1;
-    Keys keys = {NULL, 0, 0};
+    Int64Array keys = {NULL, 0, 0};  /* sort keys pattern * token_count + token */
     size_t count = (size_t)t->pattern_count + 1;
     Scratch scratch = {
         PyMem_Malloc(count * sizeof(Py_ssize_t)),
