@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -28,6 +29,16 @@ def export_path(tmp_path, monkeypatch):
     path.write_text(CSV_EXPORT, encoding="utf-8")
     return path
 
+
+def _classify_in_subprocess(export: Path, output: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m netno classify EXPORT -o OUTPUT`` as a user would, from the repository."""
+    return subprocess.run(
+        [sys.executable, "-m", "netno", "classify", str(export), "-o", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 def test_classify_writes_jsonl_with_lists(export_path, tmp_path, capsys) -> None:
     output = tmp_path / "hasil.jsonl"
@@ -76,13 +87,7 @@ def test_classify_bad_input_one_line_reason(tmp_path) -> None:
     bad = tmp_path / "kosong.csv"
     bad.write_bytes(b"")
 
-    finished = subprocess.run(
-        [sys.executable, "-m", "netno", "classify", str(bad), "-o", str(tmp_path / "x.jsonl")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    finished = _classify_in_subprocess(bad, tmp_path / "x.jsonl")
 
     assert finished.returncode == 2
     assert "Traceback" not in finished.stderr
@@ -181,21 +186,7 @@ def test_import_rejects_missing_folder(export_path, tmp_path, capsys) -> None:
 def test_short_secret_key_is_one_line(export_path, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("NETNO_SECRET_KEY", "pendek")
 
-    finished = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "netno",
-            "classify",
-            str(export_path),
-            "-o",
-            str(tmp_path / "hasil.jsonl"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    finished = _classify_in_subprocess(export_path, tmp_path / "hasil.jsonl")
 
     assert finished.returncode == 2
     assert "Traceback" not in finished.stderr
