@@ -1,4 +1,4 @@
-"""Build the optional C extensions of netno; the project metadata is in pyproject.toml."""
+"""Build the optional C extensions of netno. The project metadata is in pyproject.toml."""
 
 from setuptools import Extension, setup
 

@@ -17,10 +17,10 @@ Letters, not digits, because a digit sends a text through every masking pattern 
 ``protect_frame``.
 
 The report names the path of the chunk loops of ``netno.normalize``: the C
-extension ``netno._chunks`` when it is built, else pure Python; and the path of the
-gate's candidate loop in ``netno.classify``: the C extension ``netno._gate`` when it
-is built, else numpy. Setting ``NETNO_PURE_PYTHON=1`` measures the pure-Python and
-numpy paths.
+extension ``netno._chunks`` when it is built, else pure Python. It also names the
+path of the gate's candidate loop in ``netno.classify``: the C extension
+``netno._gate`` when it is built, else numpy. Setting ``NETNO_PURE_PYTHON=1``
+measures the pure-Python and numpy paths.
 """
 
 from __future__ import annotations

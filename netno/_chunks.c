@@ -76,9 +76,10 @@ read_int64s(PyObject *object, Py_buffer *view, const int64_t **items, Py_ssize_t
 
 /* ---- scan ------------------------------------------------------------------- */
 
-/* An open-addressing hash table of the distinct chunks seen so far. Each slot holds
- * the chunk's number plus one (0 marks an empty slot); the chunk's first occurrence
- * in the text gives its characters, so a repeated chunk costs no new str object. */
+/* An open-addressing hash table of the distinct chunks seen so far. Each slot
+ * contains the chunk's number plus one, and 0 marks an empty slot. A chunk's
+ * characters are read at its first occurrence in the text, so a repeated chunk costs
+ * no new str object. */
 typedef struct {
     Py_ssize_t *slots;
     Py_ssize_t mask;
@@ -597,14 +598,14 @@ chunks_expand(PyObject *module, PyObject *args)
     Py_buffer views[5];
     const int64_t *items[5];
     Py_ssize_t sizes[5];
-    int held = 0; /* number of views to release */
+    int taken = 0; /* views taken so far, released at the end */
     PyObject *result = NULL;
     PyObject *arrays[3] = {NULL, NULL, NULL};
     Int64Array out[3] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
     Py_ssize_t *firsts = NULL; /* per kind: its first row in pieces */
 
-    for (; held < 5; held++) {
-        if (read_int64s(objects[held], &views[held], &items[held], &sizes[held]) < 0) {
+    for (; taken < 5; taken++) {
+        if (read_int64s(objects[taken], &views[taken], &items[taken], &sizes[taken]) < 0) {
             goto done;
         }
     }
@@ -678,8 +679,8 @@ chunks_expand(PyObject *module, PyObject *args)
     result = PyTuple_Pack(3, arrays[0], arrays[1], arrays[2]);
 
 done:
-    while (held > 0) {
-        PyBuffer_Release(&views[--held]);
+    while (taken > 0) {
+        PyBuffer_Release(&views[--taken]);
     }
     for (int which = 0; which < 3; which++) {
         Py_XDECREF(arrays[which]);

@@ -13,13 +13,15 @@
  * when its word meets the condition of one of the pattern's entries and every window
  * of that entry is met. The pattern must also be active in the token's text: the
  * text meets all conditions of one of the pattern's options. That is worked out
- * only for the patterns that some token of the text can start. Texts are handled one by one: their candidates
- * are sorted by pattern (ascending id, tokens in order) and tried with
- * Pattern.match; a match that starts inside the previous match of the same pattern
- * and text is dropped, because finditer never looks there. Each text's dict thus
- * gets its keys in ascending pattern order, as on the numpy path.
+ * only for the patterns that some token of the text can start.
  *
- * Integer arrays are C-contiguous buffers of int64 values; classify checks dtypes
+ * Texts are handled one by one. Their candidates are sorted by pattern (ascending
+ * id, tokens in order) and tried with Pattern.match. A match that starts inside the
+ * previous match of the same pattern and text is dropped, because finditer never
+ * looks there. Each text's dict thus gets its keys in ascending pattern order, as on
+ * the numpy path.
+ *
+ * Integer arrays are C-contiguous buffers of int64 values. classify checks dtypes
  * and layout before calling, and this module checks every index it reads.
  */
 
@@ -37,14 +39,14 @@ enum { MAX_BUFFERS = 20 };
 
 typedef struct {
     Py_buffer views[MAX_BUFFERS];
-    int held;
+    int taken; /* views taken so far */
 } Buffers;
 
 static void
 buffers_release(Buffers *buffers)
 {
-    while (buffers->held > 0) {
-        PyBuffer_Release(&buffers->views[--buffers->held]);
+    while (buffers->taken > 0) {
+        PyBuffer_Release(&buffers->views[--buffers->taken]);
     }
 }
 
@@ -52,15 +54,15 @@ buffers_release(Buffers *buffers)
 static Py_buffer *
 take_buffer(Buffers *buffers, PyObject *object, Py_ssize_t itemsize, const char *name)
 {
-    if (buffers->held == MAX_BUFFERS) {
+    if (buffers->taken == MAX_BUFFERS) {
         PyErr_SetString(PyExc_RuntimeError, "too many buffer arguments");
         return NULL;
     }
-    Py_buffer *view = &buffers->views[buffers->held];
+    Py_buffer *view = &buffers->views[buffers->taken];
     if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS) < 0) {
         return NULL;
     }
-    buffers->held++;
+    buffers->taken++;
     if (view->len % itemsize != 0) {
         PyErr_Format(PyExc_ValueError, "%s: expected items of %zd bytes", name, itemsize);
         return NULL;
@@ -154,7 +156,7 @@ gate_condition_bits(PyObject *Py_UNUSED(module), PyObject *args)
                           &condition_count)) {
         return NULL;
     }
-    Buffers buffers = {.held = 0};
+    Buffers buffers = {.taken = 0};
     Int64s words, texts, offsets, conditions;
     PyObject *word_bits = NULL, *text_bits = NULL, *result = NULL;
     if (take_int64s(&buffers, word_of_token, "word_of_token", &words) < 0
@@ -164,7 +166,7 @@ gate_condition_bits(PyObject *Py_UNUSED(module), PyObject *args)
         goto done;
     }
     if (text_count < 0 || condition_count < 0 || texts.count != words.count) {
-        PyErr_SetString(PyExc_ValueError, "bad counts or token arrays of different lengths");
+        PyErr_SetString(PyExc_ValueError, "invalid counts, or token arrays of different lengths");
         goto done;
     }
     Py_ssize_t word_count = offsets.count - 1;
@@ -217,7 +219,7 @@ typedef struct {
     /* tokens, in text order */
     Int64s word_of_token, text_of_token, positions;
     /* words: word w meets conditions word_conditions[condition_offsets[w]:...[w + 1]];
-     * row w of word_bits and row t of text_bits hold the conditions of word w and
+     * row w of word_bits and row t of text_bits contain the conditions of word w and
      * text t as bits (condition_bits) */
     Int64s condition_offsets, word_conditions;
     const unsigned char *word_bits, *text_bits;
@@ -392,7 +394,7 @@ match_text(const Tables *t, PyObject *text, PyObject *matches, PyObject *match_m
            PyObject *pattern_keys, const Int64Array *keys)
 {
     Py_ssize_t token_count = t->word_of_token.count;
-    PyObject *spans = NULL; /* the list of the current pattern, also held by the dict */
+    PyObject *spans = NULL; /* the list of the current pattern, also referenced by the dict */
     int64_t previous_pattern = -1;
     Py_ssize_t previous_end = 0;
     int status = -1;
@@ -496,7 +498,7 @@ match_all(const Tables *t, PyObject *texts, PyObject *found, PyObject *match_met
         if (keys.length > 0) {
             PyObject *matches = PyTuple_GET_ITEM(found, text);
             if (!PyDict_Check(matches)) {
-                PyErr_SetString(PyExc_TypeError, "found must hold dicts");
+                PyErr_SetString(PyExc_TypeError, "found must contain only dicts");
                 goto done;
             }
             sort_keys(&keys);
@@ -603,7 +605,7 @@ gate_match_starts(PyObject *Py_UNUSED(module), PyObject *args)
                           &option_offsets, &option_condition_offsets, &option_conditions)) {
         return NULL;
     }
-    Buffers buffers = {.held = 0};
+    Buffers buffers = {.taken = 0};
     /* Tuples copied from the lists, so that a call of ``match`` cannot change them. */
     PyObject *texts = NULL, *found = NULL, *matches = NULL;
     PyObject *result = NULL;

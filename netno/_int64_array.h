@@ -13,7 +13,8 @@ typedef struct {
     Py_ssize_t capacity;
 } Int64Array;
 
-/* Append value, doubling the capacity when the array is full; -1 with MemoryError. */
+/* Append value, doubling the capacity when the array is full. Return 0, or -1 with
+ * MemoryError set. */
 static int
 int64_array_push(Int64Array *array, int64_t value)
 {

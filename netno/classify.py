@@ -798,7 +798,7 @@ def _condition_bits(
 
     Returns:
         One row per word, then one per text, of ``(condition_count + 7) // 8`` bytes
-        (at least one); bit ``c % 8`` of byte ``c // 8`` is set when condition ``c`` is met.
+        (at least one). Bit ``c % 8`` of byte ``c // 8`` is set when condition ``c`` is met.
 
     Raises:
         ValueError: an array has the wrong type, layout or length. The C code also
@@ -1097,7 +1097,7 @@ def _leading_sequences(
 
 
 def _merged_windows(first: tuple[_Window, ...], second: tuple[_Window, ...]) -> tuple[_Window, ...]:
-    """Return windows that hold wherever either window list holds: each pair widened.
+    """Return windows that are met wherever either window list is met: each pair widened.
 
     Windows left without a partner (the lists differ in length) are dropped, which
     keeps the result a necessary condition.

@@ -577,11 +577,6 @@ def _repair_mojibake(text: str) -> str:
         return text
 
 
-# Surrogate code points never stand alone in real text; JSON escapes such as "\ud800"
-# still produce them, and they cannot be written as UTF-8 (hashing, storage, export).
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-
-
 def _cell_text(value: object) -> str | None:
     """Turn a cell into stripped text, or None when empty."""
     if type(value) is str and value.isascii():
@@ -598,8 +593,6 @@ def _cell_text(value: object) -> str | None:
     else:
         text = str(value)
     text = _repair_mojibake(text.replace("\x00", "")).strip()
-    if _SURROGATE_RE.search(text):
-        text = _SURROGATE_RE.sub("\ufffd", text)
     return text or None
 
 
@@ -731,8 +724,8 @@ def _decode(data: bytes, filename: str) -> str:
                     text = data.decode("latin-1")
     sample = text[:65536]
     controls = len(_CONTROL_RE.findall(sample))
-    # A stray NUL in a text export is dropped with the cell's other NULs; binary files
-    # hold many control characters, NULs among them.
+    # A stray NUL in a text export is dropped with the cell's other NULs. Binary files
+    # contain many control characters, NULs among them.
     if controls > max(2, len(sample) // 100):
         raise IngestError(
             f"File '{filename}' bukan file teks: isinya berisi data biner. Simpan ulang data "
@@ -1414,6 +1407,9 @@ def _json_invalid(
     )
 
 
+# A lone surrogate code point is not a character, and it cannot be written as UTF-8
+# (hashing, storage, export). Decoded bytes never contain one, but JSON escapes can.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # A "\\u" escape of a surrogate code point. The parser joins valid pairs (emoji in
 # ASCII-only exports) into one character, so only a lone one stays in the string.
 _SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -1429,7 +1425,7 @@ def _without_surrogates(value: Any) -> Any:
 
 
 def _json_loads(text: str) -> Any:
-    """Parse JSON text; lone surrogates in keys and strings become U+FFFD.
+    """Parse JSON text, replacing lone surrogates in keys and strings by U+FFFD.
 
     They cannot be encoded as UTF-8, so they would break hashing, storage and exports
     later. Only text with surrogate escapes pays for the check of every object.
@@ -1447,7 +1443,7 @@ def _parse_json(
     data: bytes, filename: str, extension: str, max_rows: int | None
 ) -> list[dict[str, Any]]:
     text = _decode(data, filename)
-    # JSON Lines ends records with "\n" only; ``splitlines`` would also cut at U+2028,
+    # JSON Lines ends records with "\n" only. ``splitlines`` would also cut at U+2028,
     # U+0085 and other breaks, which JSON allows raw inside strings.
     lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     as_lines = extension in (".jsonl", ".ndjson")

@@ -839,10 +839,9 @@ def _python_batch(
     normalized, letters = _chunk_forms(set(chunks), known)
     batch = _ChunkBatch(joined, lengths, chunks, normalized, letters=letters)
     # White space and chunks without tokens map to "" and are dropped, as in
-    # ``MatchText``; the separators then stand between spaces (" \x00 "), which
-    # are cut off below.
-    # The chunk numbers are needed later anyway, and an array lookup by number is
-    # cheaper than a second dict lookup by chunk.
+    # ``MatchText``. Each separator is then between two spaces (" \x00 "), which are
+    # cut off below. Forms are looked up by chunk number, because the numbers are
+    # needed later anyway and an array lookup is cheaper than a second dict lookup.
     texts_by_kind = np.array(list(normalized.values()), dtype=object)
     parts = " ".join(filter(None, texts_by_kind[batch.kinds()].tolist())).split(_SEPARATOR)
     last = len(parts) - 1
@@ -862,8 +861,8 @@ def _c_batch(
     assert _chunks is not None
     distinct, kind_bytes, start_bytes = _chunks.scan(joined)
     normalized, letters = _chunk_forms(distinct, known)
-    # ``scan`` numbers chunks in order of first occurrence; ``_ChunkBatch`` wants the
-    # order of ``normalized`` (chunks of letters first).
+    # ``scan`` numbers chunks in order of first occurrence, so they are renumbered in
+    # the order of ``normalized`` (chunks of letters first) that ``_ChunkBatch`` expects.
     number = {chunk: index for index, chunk in enumerate(normalized)}
     renumber = np.fromiter(map(number.__getitem__, distinct), np.int64, len(distinct))
     kinds = renumber[np.frombuffer(kind_bytes, np.int64)]

@@ -147,9 +147,9 @@ def test_chunks_expand_rejects_disagreeing_lengths() -> None:
         _chunks.expand(one, one, one, np.ones(1, np.int64), np.zeros(0, np.int64), -1)
 
 
-def test_chunks_expand_rejects_counts_whose_sum_wraps() -> None:
-    # Two huge counts and a small one add up to 1 in 64-bit arithmetic, matching the
-    # one piece given; each count must still fit in the pieces left.
+def test_chunks_expand_wrapping_counts() -> None:
+    # Two huge counts and a small one add up to 1 in 64-bit arithmetic, which matches
+    # the one piece given. Each count must still fit in the pieces left.
     huge = 2**63 - 1
     with pytest.raises(ValueError, match="invalid piece count"):
         _chunks.expand(
@@ -158,7 +158,7 @@ def test_chunks_expand_rejects_counts_whose_sum_wraps() -> None:
         )
 
 
-def test_chunks_environment_variable_forces_python_path() -> None:
+def test_chunks_pure_python_environment() -> None:
     code = "from netno import normalize; print(normalize._chunks is None)"
     environment = {
         key: value for key, value in os.environ.items() if key != normalize.PURE_PYTHON_ENV

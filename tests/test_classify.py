@@ -643,7 +643,7 @@ def _items(found: list[dict[int, list[tuple[int, int]]]]) -> list[list[Any]]:
     return [list(matches.items()) for matches in found]
 
 
-def test_gate_c_path_equals_numpy_path_in_key_order(classifier: Classifier) -> None:
+def test_gate_c_path_keeps_key_order(classifier: Classifier) -> None:
     gate = classifier._gate
     texts = [normalize(text) for text in _batch_phrasings()] + list(BATCH_EDGE_CASES)
     with _gate_path("c"):
@@ -760,7 +760,7 @@ def test_start_entries_need_a_start_condition() -> None:
 
 
 def test_start_entries_merge_windows_of_shared_first_words() -> None:
-    # "tidak" starts both spellings; only the union of the next words can be required.
+    # "tidak" starts both spellings, so only the union of the next words is required.
     entries = _start_entries(re.compile(r"\b(?:tidak bisa|tidak mau)\b"))
 
     assert entries is not None
@@ -769,10 +769,11 @@ def test_start_entries_merge_windows_of_shared_first_words() -> None:
     ]
 
 
-def test_gate_scan_keeps_finditer_rule_for_touching_and_nested_matches(gate_path: str) -> None:
+def test_gate_scan_finditer_overlap_rule(gate_path: str) -> None:
     gate = _Gate()
     touching, nested = gate.add(
-        # Matches that end with a space touch the next one; a match covers later starts.
+        # Matches that end with a space touch the next one. A "kode" match covers the
+        # later "kode" starts inside it.
         (re.compile(r"\b(?:ada|akun) "), re.compile(r"\bkode(?: \w+){0,2}"))
     )
     texts = ["ada akun ada akun", "kode kode kode kode x"] * 8

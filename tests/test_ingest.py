@@ -288,8 +288,8 @@ def test_read_comments_google_play_jsonl():
     assert result.comments["rating"].tolist() == [4, 1]
 
 
-def test_read_comments_jsonl_keeps_raw_line_separators_in_strings():
-    # JSON allows U+2028, U+2029 and U+0085 raw inside strings; only "\n" ends a record.
+def test_read_comments_jsonl_line_separators():
+    # JSON allows U+2028, U+2029 and U+0085 raw inside strings. Only "\n" ends a record.
     lines = [
         json.dumps({"reviewId": f"gp-{number}", "content": f"Antrean\u2028penuh{mark}lagi"},
                    ensure_ascii=False)
@@ -300,9 +300,9 @@ def test_read_comments_jsonl_keeps_raw_line_separators_in_strings():
     assert result.comments["text"].str.startswith("Antrean\u2028penuh").all()
 
 
-def test_read_comments_json_lone_surrogates_become_replacement_characters():
-    # An ASCII-only export escapes emoji as surrogate pairs, which stay whole; a lone
-    # surrogate escape cannot be stored as UTF-8, in a value or in a key.
+def test_read_comments_json_lone_surrogates():
+    # An ASCII-only export escapes emoji as surrogate pairs, which must stay whole. A
+    # lone surrogate cannot be stored as UTF-8, so it is replaced in values and keys.
     content = (
         b'[{"id": "k1", "text": "OTP tidak masuk \\ud83d\\ude22 \\ud800", '
         b'"username": "tono\\udc00", "catatan\\udfff": "x"}]'
@@ -313,7 +313,7 @@ def test_read_comments_json_lone_surrogates_become_replacement_characters():
     text.encode("utf-8")  # raises if a surrogate were left
 
 
-def test_read_comments_csv_with_stray_nul_is_read():
+def test_read_comments_csv_stray_nul():
     content = b'review_id,text\nr1,"Kode billing\x00 hilang"\nr2,Oke\n'
     result = read_comments(content, "ulasan.csv")
     assert result.comments["text"].tolist() == ["Kode billing hilang", "Oke"]

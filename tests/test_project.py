@@ -74,7 +74,7 @@ def test_project_requirements_pinned() -> None:
     for name in ("requirements.txt", "requirements-dev.txt"):
         for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
             line = line.strip()
-            # "-e ." installs the checkout itself, which builds its optional C extension.
+            # "-e ." installs the checkout itself, which builds its optional C extensions.
             if not line or line.startswith(("#", "-r")) or line == "-e .":
                 continue
             assert "==" in line, f"{name}: {line} is not pinned"
