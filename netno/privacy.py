@@ -122,7 +122,10 @@ def _read_secret_file(key_path: Path) -> bytes:
 
 # --------------------------------------------------------------------------- masking
 
-_EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+)@([\w-]+)((?:\.[\w-]+)+)")
+# An address together with every address character right after it. In a chain such as
+# "a@b.id@c.id" the first domain is also the second local part, so one match takes the
+# whole chain. Otherwise a second pass of mask_text would find the second address.
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\w.+@-]*")
 
 # A payment or application number is only recognised after one of these words,
 # because a bare 15-digit number could be anything.
@@ -168,8 +171,18 @@ def _mask_split_digits(text: str) -> str:
 
 
 def _mask_email(match: re.Match[str]) -> str:
-    local, domain, suffix = match.groups()
-    return f"{local[0]}***@{domain[0]}***{suffix}"
+    """Mask an address chain: "budi@gmail.com" becomes "b***@g***.com".
+
+    The local part and every middle part are cut to their first character. The last
+    part keeps its suffix from the first dot on. Every "@" is then followed by one
+    character and "***", which the pattern cannot read as a domain.
+    """
+    *heads, last = match.group(0).split("@")
+    masked = [part[:1] + "***" if part else part for part in heads]
+    dot = last.find(".", 1)
+    suffix = last[dot:] if dot > 0 else ""
+    masked.append(last[:1] + "***" + suffix if last else last)
+    return "@".join(masked)
 
 
 def _mask_code(match: re.Match[str]) -> str:

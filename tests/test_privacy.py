@@ -107,6 +107,24 @@ def test_mask_text_email(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # The second address's local part is the first one's domain.
+        ("dewi@kantor.id@surel.id", "d***@k***@s***.id"),
+        ("7@3.5@3.5", "7***@3***@3***.5"),
+        # An address glued to the first by "+" or by a dot.
+        ("joko@a.id+tono@b.id", "j***@a***@b***.id"),
+        ("joko@a.id.@b.id", "j***@a***@b***.id"),
+        # A sentence's full stop stays after the suffix.
+        ("balas ke tono@surel.co.id.", "balas ke t***@s***.co.id."),
+    ],
+)
+def test_mask_text_email_chain(text, expected):
+    assert mask_text(text) == expected
+    assert mask_text(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("NIK 3215012345678901 ditolak", "NIK xxxxxxxxxxxx8901 ditolak"),
         ("nik 3215 0123 4567 8901", "nik xxxx xxxx xxxx 8901"),
         ("nik 3215-0123-4567-8901", "nik xxxx-xxxx-xxxx-8901"),
