@@ -560,6 +560,100 @@ def test_classify_low_rated_wordings_hit(classifier: Classifier, code: str, text
 @pytest.mark.parametrize(("code", "text"), MISSED_CATEGORY_MISSES)
 def test_classify_low_rated_wordings_miss(classifier: Classifier, code: str, text: str) -> None:
     assert code not in classifier.classify(text).categories
+
+
+# Wordings of each kind missed in hand-coded reviews: failed and rejected verification
+# codes, being logged out, full dates without a slot word, misspelt time-outs.
+HAND_CODED_CATEGORY_HITS = [
+    ("kode_otp", "otp nya gagal terus dari tadi"),
+    ("kode_otp", "kode verifikasi sudah benar tapi malah tidak valid"),
+    ("kode_otp", "waktu verifikasi akun kodenya selalu ditolak"),
+    ("kode_otp", "verifikasinya gak masuk2 ke email"),
+    ("force_closed", "baru isi data tiba tiba ke logout"),
+    ("force_closed", "sesi keluar otomatis tiap 5 menit"),
+    ("force_closed", "halamannya hilang sendiri waktu upload foto"),
+    ("kuota", "jadwalnya full terus tiap hari"),
+    ("kuota", "di semua kantor selalu penuh"),
+    ("kuota", "antrian online di kota saya tidak buka buka"),
+    ("kuota", "cari tanggal sudah seminggu tidak dapat"),
+    ("request_timeout", "waktu request habis terus"),
+    ("request_timeout", "timout mulu dari pagi"),
+    ("server_error", "tiada hari tanpa error"),
+    ("server_error", "servernya gagal terus"),
+    ("server_error", "tolong perbaiki servernya, susah login"),
+]
+
+# "habis" meaning "after", a full phone, a server named beside a failure that is
+# already coded, logging out on purpose, and an ID number rejected after the OTP.
+HAND_CODED_CATEGORY_MISSES = [
+    ("kuota", "habis pilih tanggal, muncul tulisan gagal"),
+    ("kuota", "memori hp saya penuh jadi tidak bisa install"),
+    ("server_error", "tolong perbaiki servernya, loading terus"),
+    ("force_closed", "saya logout dulu lalu login lagi"),
+    ("kode_otp", "kode otp benar tapi nik tidak valid"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), HAND_CODED_CATEGORY_HITS)
+def test_classify_hand_coded_categories_hit(classifier: Classifier, code: str, text: str) -> None:
+    assert code in classifier.classify(text).categories
+
+
+@pytest.mark.parametrize(("code", "text"), HAND_CODED_CATEGORY_MISSES)
+def test_classify_hand_coded_categories_miss(classifier: Classifier, code: str, text: str) -> None:
+    assert code not in classifier.classify(text).categories
+
+
+HAND_CODED_STEP_HITS = [
+    # "sudah 2 hari" is a duration, not a step already done.
+    ("registrasi", "sudah 2 hari buat akun belum bisa"),
+    ("registrasi", "email saya, katanya tidak valid"),
+    ("registrasi", "gagal memverif akun"),
+    ("pilih_jadwal", "mau ngisi tanggal kedatangan tidak bisa"),
+    ("pilih_jadwal", "mau pilih imigrasi terdekat malah diarahkan jauh"),
+    ("isi_formulir", "foto ktp dibilang tidak valid terus"),
+    ("isi_formulir", "masukin data lama sekali"),
+]
+
+HAND_CODED_STEP_MISSES = [
+    ("login", "saya kasih masuk bintang satu"),
+    ("isi_formulir", "alamat kantor imigrasinya salah di peta"),
+    ("pembayaran", "negara bayar mahal developer tapi aplikasinya error"),
+    ("isi_formulir", "mau ngisi tanggal kedatangan tidak bisa"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), HAND_CODED_STEP_HITS)
+def test_classify_hand_coded_steps_hit(classifier: Classifier, code: str, text: str) -> None:
+    assert code in classifier.classify(text).steps
+
+
+@pytest.mark.parametrize(("code", "text"), HAND_CODED_STEP_MISSES)
+def test_classify_hand_coded_steps_miss(classifier: Classifier, code: str, text: str) -> None:
+    assert code not in classifier.classify(text).steps
+
+
+# Insults, bare demands to fix, regret and wasted public money are complaints. A fix
+# already made, short praise, and "apa apa" without a question mark are not.
+HAND_CODED_INTENTS = [
+    ("keluhan", "aplikasi buluk"),
+    ("keluhan", "apk ra mutu"),
+    ("keluhan", "perbaiki dulu aplikasinya"),
+    ("keluhan", "sangat disayangkan"),
+    ("keluhan", "uang negara dihamburkan untuk aplikasi begini"),
+    ("apresiasi", "wow"),
+    ("apresiasi", "lumayan lah"),
+    ("apresiasi", "sudah diperbaiki, mantap"),
+    ("apresiasi", "udah di benerin, sekarang lancar"),
+    ("apresiasi", "salut buat timnya"),
+    ("lainnya", "apa apa harus online sekarang"),
+    ("pertanyaan", "apa yang harus saya lakukan?"),
+]
+
+
+@pytest.mark.parametrize(("intent", "text"), HAND_CODED_INTENTS)
+def test_classify_hand_coded_intents(classifier: Classifier, intent: str, text: str) -> None:
+    assert classifier.classify(text).intent == intent
 # Phrasings that exercise the batch path's special cases: matches inside a token
 # (after an apostrophe or a dot), white space other than spaces, links, emoji only,
 # repeated problems in one text, and blank texts.
