@@ -562,8 +562,9 @@ def test_classify_low_rated_wordings_miss(classifier: Classifier, code: str, tex
     assert code not in classifier.classify(text).categories
 
 
-# Wordings of each kind missed in hand-coded reviews: failed and rejected verification
-# codes, being logged out, full dates without a slot word, misspelt time-outs.
+# Wordings of each kind missed in hand-coded reviews: failed, rejected and slow
+# verification codes, being logged out, full dates without a slot word, misspelt
+# time-outs, an unstable server, an app that does not respond or load.
 HAND_CODED_CATEGORY_HITS = [
     ("kode_otp", "otp nya gagal terus dari tadi"),
     ("kode_otp", "kode verifikasi sudah benar tapi malah tidak valid"),
@@ -581,16 +582,32 @@ HAND_CODED_CATEGORY_HITS = [
     ("server_error", "tiada hari tanpa error"),
     ("server_error", "servernya gagal terus"),
     ("server_error", "tolong perbaiki servernya, susah login"),
+    ("server_error", "sistemnya kurang stabil dari kemarin"),
+    ("kuota", "pas buka tanggalnya nihil semua"),
+    ("kuota", "slotnya tidak pernah ada tiap saya cek"),
+    ("loading", "tidak bisa memuat data pemohon"),
+    ("loading", "tidak ada respon waktu klik simpan"),
+    ("loading", "aplikasinya sering not responding"),
+    ("loading", "isi formulir saja membutuhkan waktu lama"),
+    ("force_closed", "aplikasinya restart sendiri tiap isi alamat"),
+    ("force_closed", "tiap buka menu keluar terus"),
+    ("force_closed", "habis isi otp layarnya gelap"),
+    ("status_pembayaran", "sudah transfer tapi statusnya belum bayar"),
+    ("kadaluwarsa", "permohonan saya batal secara otomatis"),
+    ("kode_otp", "kirim kode verifikasi lemot sekali"),
 ]
 
 # "habis" meaning "after", a full phone, a server named beside a failure that is
-# already coded, logging out on purpose, and an ID number rejected after the OTP.
+# already coded, logging out on purpose, going out to the office, an option that does
+# not open, and an ID number rejected after the OTP.
 HAND_CODED_CATEGORY_MISSES = [
     ("kuota", "habis pilih tanggal, muncul tulisan gagal"),
     ("kuota", "memori hp saya penuh jadi tidak bisa install"),
     ("server_error", "tolong perbaiki servernya, loading terus"),
     ("force_closed", "saya logout dulu lalu login lagi"),
     ("kode_otp", "kode otp benar tapi nik tidak valid"),
+    ("force_closed", "tiap hari harus keluar terus ke kantor"),
+    ("force_closed", "tidak bisa ke buka opsinya"),
 ]
 
 
@@ -613,6 +630,10 @@ HAND_CODED_STEP_HITS = [
     ("pilih_jadwal", "mau pilih imigrasi terdekat malah diarahkan jauh"),
     ("isi_formulir", "foto ktp dibilang tidak valid terus"),
     ("isi_formulir", "masukin data lama sekali"),
+    ("isi_formulir", "datanya gagal ke save"),
+    ("registrasi", "pendaftaran akun gagal terus"),
+    ("login", "masukin kata sandi selalu ditolak"),
+    ("buka_aplikasi", "susah banget di buka dari pagi"),
 ]
 
 HAND_CODED_STEP_MISSES = [
@@ -620,6 +641,9 @@ HAND_CODED_STEP_MISSES = [
     ("isi_formulir", "alamat kantor imigrasinya salah di peta"),
     ("pembayaran", "negara bayar mahal developer tapi aplikasinya error"),
     ("isi_formulir", "mau ngisi tanggal kedatangan tidak bisa"),
+    ("login", "mau daftar masuk saja tidak bisa"),
+    ("isi_formulir", "alamat email sudah benar tapi ditolak"),
+    ("buka_aplikasi", "susah banget update ktp"),
 ]
 
 
@@ -641,6 +665,9 @@ HAND_CODED_INTENTS = [
     ("keluhan", "perbaiki dulu aplikasinya"),
     ("keluhan", "sangat disayangkan"),
     ("keluhan", "uang negara dihamburkan untuk aplikasi begini"),
+    ("keluhan", "aplikasi low budget"),
+    ("keluhan", "petugasnya tidak ramah"),
+    ("keluhan", "datanya tidak tersimpan"),
     ("apresiasi", "wow"),
     ("apresiasi", "lumayan lah"),
     ("apresiasi", "sudah diperbaiki, mantap"),
