@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -101,3 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A handler that let a library error through still gets a one-line message.
         print(f"netno: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader closed the pipe early ("netno batches --json | head -1"). Point
+        # stdout at /dev/null so that Python's flush at exit does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

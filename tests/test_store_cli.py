@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -158,6 +159,25 @@ def test_store_commands_run_as_module(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["rows_new"] == 2
+
+
+def test_batches_closed_pipe_exits_without_traceback(tmp_path):
+    url = str(tmp_path / "netno.sqlite")
+    upload(Store(url), numbered_frame(0, 2))
+    # A pipe whose reader is already gone, as with "netno batches --json | head -1"
+    # once head has exited: the first write fails with EPIPE.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "netno", "batches", "--json", "--db", url],
+                              cwd=REPO, stdout=write_end, stderr=subprocess.PIPE, text=True,
+                              check=False)
+    finally:
+        os.close(write_end)
+
+    assert done.returncode == 141
+    assert "Traceback" not in done.stderr
+    assert done.stderr == ""
 
 
 def test_backup_refuses_existing_file_and_other_suffix(tmp_path, capsys):
