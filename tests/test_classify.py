@@ -595,6 +595,17 @@ HAND_CODED_CATEGORY_HITS = [
     ("status_pembayaran", "sudah transfer tapi statusnya belum bayar"),
     ("kadaluwarsa", "permohonan saya batal secara otomatis"),
     ("kode_otp", "kirim kode verifikasi lemot sekali"),
+    ("kode_otp", "otp sudah benar tapi katanya otp tidak terdaftar"),
+    ("loading", "petanya tidak loading sama sekali"),
+    ("status_pembayaran", "sudah bayar lewat pos, tapi di aplikasi masih (menunggu pembayaran)"),
+    ("status_pembayaran", "sudah transfer sesuai billing malah tidak diverifikasi"),
+    ("kadaluwarsa", "permohonan kebatal karena kehabisan waktu"),
+    ("kode_billing", "kode billingnya tidak terdeteksi di atm"),
+    ("kode_otp", "kode otp dari email tidak valid terus"),
+    ("kode_otp", "kodenya telat masuk sampai besok"),
+    ("force_closed", "tiap login cuma blank putih"),
+    ("maintenance", "kug maintenance lagi"),
+    ("status_pembayaran", "sudah melakukan pembayaran tapi masih kuning"),
 ]
 
 # "habis" meaning "after", a full phone, a server named beside a failure that is
@@ -608,6 +619,9 @@ HAND_CODED_CATEGORY_MISSES = [
     ("kode_otp", "kode otp benar tapi nik tidak valid"),
     ("force_closed", "tiap hari harus keluar terus ke kantor"),
     ("force_closed", "tidak bisa ke buka opsinya"),
+    ("loading", "aplikasinya lancar tidak loading lama"),
+    ("loading", "sekarang sudah tidak loading"),
+    ("kuota", "kuota bandwidth saya habis"),
 ]
 
 
@@ -634,6 +648,12 @@ HAND_CODED_STEP_HITS = [
     ("registrasi", "pendaftaran akun gagal terus"),
     ("login", "masukin kata sandi selalu ditolak"),
     ("buka_aplikasi", "susah banget di buka dari pagi"),
+    ("buka_aplikasi", "aplikasinya mau di update tidak bisa"),
+    ("registrasi", "email sudah benar tetap disalahin"),
+    ("registrasi", "mendaftarkan akun saja tidak bisa"),
+    ("isi_formulir", "pas ngisi alamat tidak bisa di klik"),
+    ("pilih_jadwal", "tidak bisa klik jam kedatangan"),
+    ("submit_permohonan", "bikin permohonan dari pagi tidak selesai"),
 ]
 
 HAND_CODED_STEP_MISSES = [
@@ -644,6 +664,7 @@ HAND_CODED_STEP_MISSES = [
     ("login", "mau daftar masuk saja tidak bisa"),
     ("isi_formulir", "alamat email sudah benar tapi ditolak"),
     ("buka_aplikasi", "susah banget update ktp"),
+    ("buka_aplikasi", "aplikasi jelek semenjak update tidak bisa klik tanggal"),
 ]
 
 
@@ -668,6 +689,11 @@ HAND_CODED_INTENTS = [
     ("keluhan", "aplikasi low budget"),
     ("keluhan", "petugasnya tidak ramah"),
     ("keluhan", "datanya tidak tersimpan"),
+    ("keluhan", "tombolnya tidak mau diklik?"),
+    ("keluhan", "aplikasi belum ready"),
+    ("keluhan", "tiap isi data balik ke awal lagi"),
+    ("apresiasi", "informatif"),
+    ("apresiasi", "terimakasi"),
     ("apresiasi", "wow"),
     ("apresiasi", "lumayan lah"),
     ("apresiasi", "sudah diperbaiki, mantap"),
