@@ -1311,6 +1311,7 @@ class Classifier:
         }
         self._completed_re = _join(context.completed_before)
         self._completed_cue_re = _cue_pattern(context.completed_before)
+        self._failed_step_re = _join(context.failed_step) if context.failed_step else None
         self._category_order = {code: index for index, code in enumerate(book.categories)}
         self._step_order = {code: index for index, code in enumerate(book.steps)}
         # Category tuple -> its themes, stages and implied steps, filled by ``_derived``.
@@ -1629,13 +1630,20 @@ class Classifier:
         return False
 
     def _completed(self, prepared: _Text, span: _Span) -> bool:
-        """Tell whether the clause states the step at ``span`` was done before the problem."""
+        """Tell whether the clause states the step at ``span`` was done before the problem.
+
+        A match that itself reports the step failing ("sudah upload semua, tanggal
+        tidak bisa diklik") is never a completed step.
+        """
+        text = prepared.norm.text
+        failed = self._failed_step_re
+        if failed is not None and failed.search(text, span[0], span[1]):
+            return False
         index = _segment(span[0], prepared.clause_cuts)
         clause_start = prepared.clause_cuts[index - 1] if index else 0
         start = max(clause_start, span[0] - _CONTEXT_WINDOW)
         if start >= span[0]:
             return False
-        text = prepared.norm.text
         cue = self._completed_cue_re.search(text, start, span[0])
         return cue is not None and bool(self._completed_re.search(text, cue.start(), span[0]))
 

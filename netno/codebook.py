@@ -102,6 +102,9 @@ class Context:
     reassurance: tuple[re.Pattern[str], ...] = ()
     resolution: tuple[re.Pattern[str], ...] = ()
     completed_before: tuple[re.Pattern[str], ...] = ()
+    # Words inside a step match that report the step itself failing, so a
+    # completed_before cue in front of it does not cancel it.
+    failed_step: tuple[re.Pattern[str], ...] = ()
     contrast: tuple[re.Pattern[str], ...] = ()
     hypothetical_before: tuple[re.Pattern[str], ...] = ()
 
@@ -244,6 +247,7 @@ def _parse_context(data: dict[str, Any], macros: dict[str, str]) -> Context:
         "contrast",
         "hypothetical_before",
         "completed_before",
+        "failed_step",
     }
     unknown = set(table) - known
     if unknown:

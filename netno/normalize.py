@@ -241,8 +241,14 @@ def _standard_forms(words: list[str]) -> list[str]:
         # "lemott" -> "lemot", only when the doubled form is unknown and the single one is known.
         if single != word and (single in vocabulary or single in slang):
             forms[index] = slang.get(single, single)
-        else:
-            forms[index] = _without_clitic(word, slang, vocabulary)
+            continue
+        form = _without_clitic(word, slang, vocabulary)
+        if form == word and single != word:
+            # "lemootnya": the base is known only once its doubled letter is made single.
+            single_form = _without_clitic(single, slang, vocabulary)
+            if single_form != single:
+                form = single_form
+        forms[index] = form
     return forms  # type: ignore[return-value]
 
 

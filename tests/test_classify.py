@@ -606,6 +606,11 @@ HAND_CODED_CATEGORY_HITS = [
     ("force_closed", "tiap login cuma blank putih"),
     ("maintenance", "kug maintenance lagi"),
     ("status_pembayaran", "sudah melakukan pembayaran tapi masih kuning"),
+    ("loading", "haduh lemootnya"),
+    ("loading", "aplikasi terlemot yang pernah saya pakai"),
+    ("server_error", "sistemnya selalu terganggu"),
+    ("kuota", "sangat sulit mendapatkan kuota"),
+    ("kode_otp", "nomor verifikasi dari email tidak sesuai"),
 ]
 
 # "habis" meaning "after", a full phone, a server named beside a failure that is
@@ -654,6 +659,9 @@ HAND_CODED_STEP_HITS = [
     ("isi_formulir", "pas ngisi alamat tidak bisa di klik"),
     ("pilih_jadwal", "tidak bisa klik jam kedatangan"),
     ("submit_permohonan", "bikin permohonan dari pagi tidak selesai"),
+    ("registrasi", "gagal terus masukin email"),
+    # A step match that itself reports a failure is not cancelled by "sudah" before it.
+    ("pilih_jadwal", "sudah upload semua tanggal booking tidak bisa di klik"),
 ]
 
 HAND_CODED_STEP_MISSES = [
@@ -665,6 +673,8 @@ HAND_CODED_STEP_MISSES = [
     ("isi_formulir", "alamat email sudah benar tapi ditolak"),
     ("buka_aplikasi", "susah banget update ktp"),
     ("buka_aplikasi", "aplikasi jelek semenjak update tidak bisa klik tanggal"),
+    ("isi_formulir", "sudah upload semua tanggal booking tidak bisa di klik"),
+    ("pembayaran", "programmernya dibayar pemerintah tapi gini amat"),
 ]
 
 
@@ -694,6 +704,11 @@ HAND_CODED_INTENTS = [
     ("keluhan", "tiap isi data balik ke awal lagi"),
     ("apresiasi", "informatif"),
     ("apresiasi", "terimakasi"),
+    ("apresiasi", "bintang lima buat aplikasinya"),
+    ("apresiasi", "mntap"),
+    ("keluhan", "aplikasi kacrut"),
+    ("keluhan", "kurang di pelihara aplikasinya"),
+    ("keluhan", "aplikasi pelayanan publik gini amat"),
     ("apresiasi", "wow"),
     ("apresiasi", "lumayan lah"),
     ("apresiasi", "sudah diperbaiki, mantap"),

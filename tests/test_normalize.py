@@ -108,6 +108,9 @@ def test_normalize_word_keeps_lookalike_words(word: str) -> None:
         ("Lemooooooottt", "lemot"),
         ("terussss", "terus"),
         ("LOADINGGG", "loading"),
+        # A doubled letter and a clitic together.
+        ("lemootnya", "lemot"),
+        ("errornyaa", "error"),
     ],
 )
 def test_normalize_word_elongation(word: str, standard: str) -> None:
