@@ -877,8 +877,8 @@ class Store:
     def action_statuses(self) -> dict[str, dict]:
         """Return the follow-up of each category: status, note, action_date, updated_*.
 
-        Notes pass through ``mask_text`` again, because notes saved before notes were
-        masked on save may still contain phone numbers or e-mail addresses.
+        Notes pass through ``mask_text`` again, because older versions saved notes
+        unmasked, so a stored note may still contain a phone number or e-mail address.
         """
         with self._engine.connect() as connection:
             found = connection.execute(sa.select(action_status_table)).mappings().all()

@@ -17,7 +17,7 @@ __all__ = [
     "masked_preview",
 ]
 
-# Words in a column name that mean the column names a person or holds a contact:
+# Words in a column name that mean the column names a person or contains a contact:
 # sender, Instagram handle, address, e-mail, phone or WhatsApp number, NIK or KTP.
 # They extend ``privacy.personal_columns``, which matches user names and profile links.
 CONTACT_COLUMN_WORDS = (
@@ -92,13 +92,13 @@ def masked_preview(frame: pd.DataFrame, *, author: str | None = None) -> pd.Data
     columns = [str(column) for column in frame.columns]
     hidden = set(personal_columns(columns, author=author)) | set(contact_columns(columns))
 
-    shown = frame.set_axis(columns, axis="columns")
+    masked = frame.set_axis(columns, axis="columns")
     for column in columns:
         # pandas 3 may give text columns the "str" dtype instead of object.
         if column not in hidden and (
-            shown[column].dtype == object or isinstance(shown[column].dtype, pd.StringDtype)
+            masked[column].dtype == object or isinstance(masked[column].dtype, pd.StringDtype)
         ):
-            shown[column] = shown[column].map(_masked_cell).astype(object)
-    shown = mask_preview(shown, hidden_columns=hidden)
-    shown.columns = masked_column_names(columns)
-    return shown
+            masked[column] = masked[column].map(_masked_cell).astype(object)
+    masked = mask_preview(masked, hidden_columns=hidden)
+    masked.columns = masked_column_names(columns)
+    return masked

@@ -342,7 +342,7 @@ def test_app_upload_preview_hides_contact_columns(app_environment: str) -> None:
     assert any("@…" in caption.value for caption in app.caption)
 
 
-def test_app_upload_chosen_column_preview_hides_mentions(app_environment: str) -> None:
+def test_app_upload_chosen_preview_hides_mentions(app_environment: str) -> None:
     app = open_upload_page()
     data = (
         b"no,isian,wa 081299990000\n"

@@ -1104,9 +1104,11 @@ def test_read_comments_unclosed_quote_masks_excerpt():
     assert "34567" not in message
 
 
-def test_read_comments_unclosed_quote_window_masks_cut_nik():
-    # Spaces push the NIK across the end of the first window read after the quote.
-    data = f'komentar,tanggal\nantrian lama,2024-01-05\n"{" " * 185}{NIK} lanjut\nb,c\n'
+@pytest.mark.parametrize("spaces", [185, 390])
+def test_read_comments_unclosed_quote_window_masks_cut_nik(spaces):
+    # Spaces push the NIK across the end of a window read after the quote: 200
+    # characters in older versions, 400 in the first window now.
+    data = f'komentar,tanggal\nantrian lama,2024-01-05\n"{" " * spaces}{NIK} lanjut\nb,c\n'
 
     with pytest.raises(IngestError) as caught:
         read_comments(data.encode(), "kutip.csv")

@@ -274,7 +274,7 @@ def test_classify_lists_row_notes(export_path, tmp_path, capsys) -> None:
 
 
 def _export_with_personal_cells(tmp_path: Path) -> Path:
-    """An invented export whose date and rating cells hold phone numbers."""
+    """An invented export whose date and rating cells contain phone numbers."""
     path = tmp_path / "pribadi.csv"
     path.write_text(
         "text,rating,date\n"

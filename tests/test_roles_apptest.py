@@ -344,7 +344,7 @@ def assert_note_masked(captions: list[str]) -> None:
 
 
 @pytest.mark.parametrize("query", [{}, {"mode": "presentasi"}])
-def test_roles_visitor_note_masked_without_staff_name(staff_configured: str, query) -> None:
+def test_roles_visitor_note_hides_staff_name(staff_configured: str, query) -> None:
     start_app()  # loads the demo comments the recommendations need
     seed_raw_notes(staff_configured)
     app = start_app(query)
@@ -356,7 +356,7 @@ def test_roles_visitor_note_masked_without_staff_name(staff_configured: str, que
     assert not any(f"({STAFF_NAME})" in caption for caption in captions)
 
 
-def test_roles_presentation_note_hides_staff_name_after_login(staff_configured: str) -> None:
+def test_roles_presentation_note_hides_staff_name(staff_configured: str) -> None:
     app = log_in(start_app())
     seed_raw_notes(staff_configured)
     app.query_params["mode"] = "presentasi"
@@ -368,7 +368,7 @@ def test_roles_presentation_note_hides_staff_name_after_login(staff_configured: 
     assert not any(f"({STAFF_NAME})" in caption for caption in captions)
 
 
-def test_roles_staff_note_masked_with_staff_name(staff_configured: str) -> None:
+def test_roles_staff_note_shows_staff_name(staff_configured: str) -> None:
     app = log_in(start_app())
     seed_raw_notes(staff_configured)
     open_page(app, "pages/rekomendasi_prioritas.py")

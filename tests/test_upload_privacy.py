@@ -75,16 +75,16 @@ def test_masked_column_names_masks_and_stays_unique() -> None:
 def test_masked_preview_hides_contact_columns_and_mentions() -> None:
     detected = preview(CONTACT_CSV.encode(), "kontak.csv")
 
-    shown = masked_preview(detected.frame, author=detected.guess.author)
-    table = shown.to_string()
+    masked = masked_preview(detected.frame, author=detected.guess.author)
+    table = masked.to_string()
 
     for value in RAW_VALUES:
         assert value not in table, value
-    assert "paspor 08xxxxxx0000" in shown.columns
-    assert shown["pengirim"].tolist() == ["(disamarkan)", "(disamarkan)"]
-    assert shown["alamat"].tolist() == ["(disamarkan)", "(disamarkan)"]
-    assert shown["komentar"][0] == "kak @… antrian lama; wa saya 08xxxxxx7890"
-    assert shown["tanggal"].tolist() == ["2024-03-01", "2024-03-02"]
+    assert "paspor 08xxxxxx0000" in masked.columns
+    assert masked["pengirim"].tolist() == ["(disamarkan)", "(disamarkan)"]
+    assert masked["alamat"].tolist() == ["(disamarkan)", "(disamarkan)"]
+    assert masked["komentar"][0] == "kak @… antrian lama; wa saya 08xxxxxx7890"
+    assert masked["tanggal"].tolist() == ["2024-03-01", "2024-03-02"]
 
 
 def test_masked_preview_leaves_input_unchanged() -> None:
@@ -99,6 +99,6 @@ def test_masked_preview_leaves_input_unchanged() -> None:
 def test_masked_preview_masks_string_dtype_columns() -> None:
     frame = pd.DataFrame({"komentar": pd.Series(["hai @rudi_h, 081234567890"], dtype="string")})
 
-    shown = masked_preview(frame)
+    masked = masked_preview(frame)
 
-    assert shown["komentar"][0] == "hai @…, 08xxxxxx7890"
+    assert masked["komentar"][0] == "hai @…, 08xxxxxx7890"
