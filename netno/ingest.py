@@ -24,6 +24,8 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
+from netno.privacy import mask_text
+
 if TYPE_CHECKING:
     from _csv import Reader as _CsvReader
 
@@ -382,12 +384,17 @@ def _checked_counts(
 
 
 def _excerpt(text: str) -> str:
-    """Return ``text`` cut to 40 characters for a message, marked with "…" when cut."""
+    """Return ``text`` masked and cut to 40 characters for a message, marked with "…" when cut.
+
+    The whole text is masked before the cut, because a cut number (a phone number
+    missing its last digits) no longer looks like one to ``mask_text``.
+    """
+    text = mask_text(text)
     return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _shown_cell(value: object) -> str:
-    """Return a cell as text for a message, cut to 40 characters."""
+    """Return a cell as text for a message, masked and cut to 40 characters."""
     return _excerpt(_cell_text(value) or "")
 
 
@@ -613,7 +620,9 @@ def _fmt_int(number: int) -> str:
 
 
 def _columns_list(columns: Iterable[str]) -> str:
-    names = [f"'{c}'" for c in columns]
+    # Column names are cells of the header row, and a file without one makes the
+    # first comment the header, so the names are masked like any cell value.
+    names = [f"'{mask_text(c)}'" for c in columns]
     if len(names) > 25:
         names = names[:25] + [f"dan {len(names) - 25} lainnya"]
     return ", ".join(names) if names else "(tidak ada)"
@@ -945,14 +954,28 @@ def _checked_records(
     if quote_at is None:
         return
     line = begin + 1 + len(_LINE_BREAK_RE.findall(text, start, start + quote_at))
-    opened = " ".join(text[start + quote_at + 1:start + quote_at + 200].split())
-    excerpt = _excerpt(opened)
+    excerpt = _excerpt(_collapsed_window(text, start + quote_at + 1))
     raise IngestError(
         f"File CSV '{filename}' berisi tanda kutip (\") yang dibuka di baris {line} (baris "
         f"judul kolom ikut dihitung) tetapi tidak pernah ditutup, sehingga seluruh sisa file "
         f"terbaca sebagai satu sel: \"{excerpt}\". Tambahkan tanda kutip penutup di akhir teks "
         "itu, atau ekspor ulang file, lalu unggah lagi."
     )
+
+
+def _collapsed_window(text: str, start: int) -> str:
+    """Return the text from ``start`` with whitespace runs collapsed, long enough to quote.
+
+    The window grows until it keeps at least 200 characters after masking. A number or
+    e-mail address cut at the window's end then starts beyond the 40 characters that
+    ``_excerpt`` keeps, unless its cut part is longer than 160 characters.
+    """
+    size = 400
+    while True:
+        window = " ".join(text[start:start + size].split())
+        if start + size >= len(text) or len(mask_text(window)) >= 200:
+            return window
+        size *= 2
 
 
 def _unclosed_quote_at(record: str, delimiter: str) -> int | None:
@@ -1062,7 +1085,7 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
                 yield values + [None] * (width - len(values))
         except _XLSX_ERRORS as error:
             raise IngestError(
-                f"Lembar '{sheet.title}' di file Excel '{filename}' rusak "
+                f"Lembar '{mask_text(sheet.title)}' di file Excel '{filename}' rusak "
                 f"({type(error).__name__}). Buka di Excel lalu simpan ulang sebagai .xlsx."
             ) from error
 
@@ -1202,7 +1225,7 @@ def _resolve_overrides(
                 f"({_columns_list(same_case)}), jadi tulis nama kolom persis."
             )
         raise IngestError(
-            f"Kolom '{chosen}' tidak ada di '{filename}'. Kolom yang ada: "
+            f"Kolom '{mask_text(chosen)}' tidak ada di '{filename}'. Kolom yang ada: "
             f"{_columns_list(top_level)}. Pilih salah satu nama kolom tersebut.{hint}"
         )
 
@@ -1214,8 +1237,8 @@ def _resolve_overrides(
         if len(roles) > 1:
             labels = " dan ".join(f"kolom {_OVERRIDE_LABELS[role]}" for role in roles)
             raise IngestError(
-                f"Kolom '{chosen}' dipilih sebagai {labels} sekaligus. Setiap kolom hanya "
-                "boleh dipilih untuk satu peran: pilih kolom yang berbeda."
+                f"Kolom '{mask_text(chosen)}' dipilih sebagai {labels} sekaligus. Setiap kolom "
+                "hanya boleh dipilih untuk satu peran: pilih kolom yang berbeda."
             )
     return resolved
 
@@ -1228,7 +1251,7 @@ def _raise_if_text_column_taken(
     for role, chosen in overrides.items():
         if chosen is not None and role != "text" and chosen in named_text:
             raise IngestError(
-                f"Kolom '{chosen}' di '{filename}' dipilih sebagai kolom "
+                f"Kolom '{mask_text(chosen)}' di '{filename}' dipilih sebagai kolom "
                 f"{_OVERRIDE_LABELS[role]}, padahal kolom itu tampak berisi teks komentar. "
                 f"Kolom teks dan kolom {_OVERRIDE_LABELS[role]} harus berbeda: pilih kolom "
                 f"{_OVERRIDE_LABELS[role]} yang lain, atau pilih juga kolom teksnya."
@@ -1554,7 +1577,9 @@ class _Builder:
                     f"Teks komentar {_fmt_int(len(text))} karakter dipotong menjadi "
                     f"{_fmt_int(MAX_TEXT_CHARS)} karakter.",
                 ))
-                texts[index] = text[:MAX_TEXT_CHARS]
+                # Masked before the cut, because a number cut in two is no longer
+                # recognised: "081234567890" cut after "081234567" would stay readable.
+                texts[index] = mask_text(text)[:MAX_TEXT_CHARS]
             kept.append(index)
 
         def kept_cells(cells: list[Any]) -> list[Any]:

@@ -1025,6 +1025,9 @@ def save_action_status(
 ) -> None:
     """Validate a follow-up status and save it with ``store.set_action_status``.
 
+    The note is saved after ``mask_text``, because visitors and the downloadable
+    report can read it.
+
     Raises:
         PriorityError: the category, status or date is invalid.
     """
@@ -1039,7 +1042,7 @@ def save_action_status(
         )
     date = _as_date(action_date, "tindakan") if action_date is not None else None
     store.set_action_status(
-        category, status=status, note=note.strip(), action_date=date, actor=actor
+        category, status=status, note=mask_text(note.strip()), action_date=date, actor=actor
     )
     _LOGGER.info("action status of %s set to %r by %s", category, status, actor)
 

@@ -41,7 +41,7 @@ from netno.priority import (
     select_period,
     theme_totals,
 )
-from netno.privacy import neutralize_formula
+from netno.privacy import mask_text, neutralize_formula
 from netno.summary import shorten_text
 from netno.wordfreq import WordQuery, word_frequency
 
@@ -142,7 +142,8 @@ def _follow_up(
             {
                 "label": codebook.categories[category].label,
                 "status": entry.get("status", ""),
-                "note": entry.get("note", "") or "",
+                # Masked here too, because ``actions`` may come from an older store.
+                "note": mask_text(entry.get("note", "") or ""),
                 "action_date": str(action_date)[:10] if action_date else "",
                 "mean_before": effect["mean_before"] if effect else None,
                 "mean_after": effect["mean_after"] if effect else None,

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from netno.oserrors import describe_os_error
+from netno.privacy import mask_text
 
 __all__ = [
     "ACTION_STATUSES",
@@ -327,6 +328,19 @@ def _reason(error: SQLAlchemyError) -> str:
 
 # --- value conversion ----------------------------------------------------------------
 
+def _masked_reasons(skipped: list[dict]) -> list[dict]:
+    """Mask personal data in the skip reasons of a stored batch.
+
+    Reasons stored by older versions quote raw cell values, such as a NIK inside a
+    JSON object, so they are masked again when read.
+    """
+    masked = []
+    for item in skipped:
+        reason = item.get("reason")
+        masked.append({**item, "reason": mask_text(reason)} if isinstance(reason, str) else item)
+    return masked
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -493,7 +507,7 @@ class Store:
         unique_rows: dict[str, tuple[dict[str, Any], Any]] = {}
         for key, values, row in rows:
             unique_rows.setdefault(key, (values, row))
-        skipped_list = [dict(item) for item in skipped]
+        skipped_list = _masked_reasons([dict(item) for item in skipped])
 
         try:
             with self._writer.begin() as connection:
@@ -632,7 +646,7 @@ class Store:
                 id=row.id, file_name=row.file_name, uploaded_by=row.uploaded_by,
                 uploaded_at=row.uploaded_at.replace(tzinfo=UTC), rows_read=row.rows_read,
                 rows_new=row.rows_new, rows_duplicate=row.rows_duplicate,
-                rows_skipped=row.rows_skipped, skipped=json.loads(row.skipped),
+                rows_skipped=row.rows_skipped, skipped=_masked_reasons(json.loads(row.skipped)),
                 source_format=row.source_format, codebook_version=row.codebook_version,
             )
             for row in found
@@ -861,12 +875,16 @@ class Store:
             self._log(connection, "ubah_pengaturan", actor=actor, detail={"key": key})
 
     def action_statuses(self) -> dict[str, dict]:
-        """Return the follow-up of each category: status, note, action_date, updated_*."""
+        """Return the follow-up of each category: status, note, action_date, updated_*.
+
+        Notes pass through ``mask_text`` again, because older versions saved notes
+        unmasked, so a stored note may still contain a phone number or e-mail address.
+        """
         with self._engine.connect() as connection:
             found = connection.execute(sa.select(action_status_table)).mappings().all()
         return {
             row["category"]: {
-                "status": row["status"], "note": row["note"],
+                "status": row["status"], "note": mask_text(row["note"]),
                 "action_date": row["action_date"], "updated_at": _as_utc(row["updated_at"]),
                 "updated_by": row["updated_by"],
             }
@@ -878,6 +896,9 @@ class Store:
     ) -> None:
         """Record the follow-up of a category's recommendation and log it.
 
+        ``note`` is stored after ``mask_text``, because visitors can read it and the
+        follow-up needs no phone number, NIK or e-mail address.
+
         Raises:
             StoreError: ``status`` is not one of baru, dalam proses, selesai; or the
                 database fails.
@@ -888,7 +909,7 @@ class Store:
                 f"{', '.join(ACTION_STATUSES)}."
             )
         values = {
-            "status": status, "note": note, "action_date": action_date,
+            "status": status, "note": mask_text(note), "action_date": action_date,
             "updated_at": _utcnow(), "updated_by": actor,
         }
         statement = self._insert(action_status_table).values(category=category, **values)

@@ -27,6 +27,7 @@ from netno.priority import (
     score_stages,
     scores_for_display,
 )
+from netno.privacy import mask_text
 from netno.report import ReportError, build_report_data, report_bytes
 from netno.summary import code_labels, shorten_text
 from pages.shared import (
@@ -117,10 +118,9 @@ for recommendation in build_recommendations(
             effect = action_effect(history, recommendation.category, saved["action_date"])
             st.info(effect["message"])
         if saved.get("note"):
-            st.caption(
-                f"Catatan: {escape_markdown(saved['note'])} "
-                f"({escape_markdown(saved.get('updated_by', '-'))})"
-            )
+            # Visitors and presentation screens see the note without the staff login name.
+            author = f" ({escape_markdown(saved.get('updated_by') or '-')})" if is_staff() else ""
+            st.caption(f"Catatan: {escape_markdown(mask_text(saved['note']))}{author}")
 
         if is_staff():
             with st.form(f"prioritas_form_{recommendation.category}"):

@@ -17,8 +17,9 @@ from netno.ingest import (
 from netno.markup import escape_markdown
 from netno.numbers import format_number
 from netno.pipeline import import_bytes, remove_demo
-from netno.privacy import mask_preview, personal_columns
+from netno.privacy import mask_text
 from netno.store import StoreError
+from netno.upload_privacy import masked_preview
 from pages.shared import codebook, current_user, get_store, require_staff, route_through_app
 
 route_through_app()
@@ -26,6 +27,12 @@ route_through_app()
 STAGE_TEXT = {"baca": "Membaca file", "kode": "Mengodekan komentar", "simpan": "Menyimpan"}
 NO_COLUMN = "(tidak ada)"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "json", "jsonl", "ndjson"]
+PREVIEW_NOTE = (
+    "Pratinjau sudah disamarkan: kolom nama pengguna, tautan profil, pengirim, alamat, "
+    "e-mail, telepon, NIK dan KTP dikosongkan, sebutan @akun diganti \"@…\", dan nomor "
+    "serta e-mail di teks dan judul kolom disamarkan. Nama orang yang ditulis tanpa @ "
+    "tetap terbaca."
+)
 
 st.title("Unggah data")
 require_staff("mengunggah data")
@@ -67,6 +74,7 @@ def choose_detected_columns(detected: Preview) -> dict[str, str]:
         "Kolom teks komentar",
         options=columns,
         index=columns.index(guess.text) if guess.text in columns else 0,
+        format_func=mask_text,
         key="ud_text_column",
     )
     date_options = [NO_COLUMN, *columns]
@@ -74,22 +82,20 @@ def choose_detected_columns(detected: Preview) -> dict[str, str]:
         "Kolom tanggal",
         options=date_options,
         index=date_options.index(guess.date) if guess.date in date_options else 0,
+        format_func=mask_text,
         key="ud_date_column",
     )
     if text_column in detected.frame and not looks_like_comments(detected.frame[text_column]):
         st.warning(
-            f"Kolom {escape_markdown(text_column)!r} tampaknya berisi angka atau kode, bukan "
-            "komentar. Pilih kolom yang berisi teks komentar."
+            f"Kolom {escape_markdown(mask_text(text_column))!r} tampaknya berisi angka atau "
+            "kode, bukan komentar. Pilih kolom yang berisi teks komentar."
         )
-    hidden = personal_columns(detected.frame.columns, author=guess.author)
     st.dataframe(
-        mask_preview(detected.frame.head(10), hidden_columns=hidden),
+        masked_preview(detected.frame.head(10), author=guess.author),
         hide_index=True,
         width="stretch",
     )
-    st.caption(
-        "Pratinjau sudah disamarkan: kolom nama pengguna dan tautan profil tidak ditampilkan."
-    )
+    st.caption(PREVIEW_NOTE)
 
     # Only the columns the user changed are passed on: for a recognised export the
     # reader knows its own fields better than a flat column list.
@@ -126,10 +132,15 @@ def choose_columns_by_hand(file_name: str, columns: list[str]) -> dict[str, str]
         options=columns,
         index=None,
         placeholder="Pilih kolom teks komentar",
+        format_func=mask_text,
         key="ud_text_column",
     )
     date_column = right.selectbox(
-        "Kolom tanggal", options=[NO_COLUMN, *columns], index=0, key="ud_date_column"
+        "Kolom tanggal",
+        options=[NO_COLUMN, *columns],
+        index=0,
+        format_func=mask_text,
+        key="ud_date_column",
     )
     if text_column is None:
         st.stop()
@@ -147,13 +158,14 @@ def choose_columns_by_hand(file_name: str, columns: list[str]) -> dict[str, str]
     st.write(f"Format dikenali: **{describe_source_format(result.source_format)}**.")
     if not looks_like_comments(result.comments["text"]):
         st.warning(
-            f"Kolom {escape_markdown(text_column)!r} tampaknya berisi angka atau kode, bukan "
-            "komentar. Pilih kolom yang berisi teks komentar."
+            f"Kolom {escape_markdown(mask_text(text_column))!r} tampaknya berisi angka atau "
+            "kode, bukan komentar. Pilih kolom yang berisi teks komentar."
         )
     if date_column == NO_COLUMN and result.columns.date:
-        st.caption(f"Kolom tanggal dikenali otomatis: {escape_markdown(result.columns.date)}.")
+        detected_date = escape_markdown(mask_text(result.columns.date))
+        st.caption(f"Kolom tanggal dikenali otomatis: {detected_date}.")
     st.dataframe(
-        mask_preview(result.comments.head(10)[["row_number", "text", "created_at"]]),
+        masked_preview(result.comments.head(10)[["row_number", "text", "created_at"]]),
         hide_index=True,
         width="stretch",
         column_config={

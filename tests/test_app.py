@@ -302,3 +302,89 @@ def test_app_comment_list_search_and_paging(app_environment: str) -> None:
     app.text_input(key="km_search").input("").run()
     app.number_input(key="km_page").set_value(2).run()
     assert app.dataframe[0].value["Komentar"].tolist() != first_page["Komentar"].tolist()
+
+
+# Invented personal data for the upload privacy checks.
+CONTACT_CSV = (
+    "komentar,tanggal,pengirim,ig,alamat,paspor 081299990000\n"
+    "kak @dewi.lestari_ antrian verifikasi lama; wa saya 081234567890,2026-10-01,"
+    "Dewi Lestari,@dewi.lestari_,Jl. Kenanga 7 Karawang,ada\n"
+    "bayar sudah tapi status belum berubah,2026-10-02,Rudi Hartono,@rudi_h,Jl. Melati 2,tidak\n"
+)
+CONTACT_VALUES = [
+    "Dewi Lestari", "Rudi Hartono", "dewi.lestari", "rudi_h", "Kenanga", "Melati",
+    "081234567890", "081299990000",
+]
+
+
+def open_upload_page() -> AppTest:
+    app = start_app()
+    app.switch_page("pages/unggah_data.py")
+    app.run()
+    return app
+
+
+def test_app_upload_preview_hides_contact_columns(app_environment: str) -> None:
+    app = open_upload_page()
+
+    app.get("file_uploader")[0].set_value(("kontak.csv", CONTACT_CSV.encode(), "text/csv"))
+    app.run()
+
+    shown = app.dataframe[0].value
+    table = shown.to_string()
+    options = app.selectbox(key="ud_date_column").options
+    assert not app.exception
+    for value in CONTACT_VALUES:
+        assert value not in table, value
+        assert not any(value in option for option in options), value
+    assert "paspor 08xxxxxx0000" in list(shown.columns)
+    assert "kak @… antrian" in table
+    assert any("@…" in caption.value for caption in app.caption)
+
+
+def test_app_upload_chosen_preview_hides_mentions(app_environment: str) -> None:
+    app = open_upload_page()
+    data = (
+        b"no,isian,wa 081299990000\n"
+        b"1,gagal terus @rudi_h tolong,A\n"
+        b"2,mantap sekali 081234567890,B\n"
+    )
+
+    app.get("file_uploader")[0].set_value(("tanpa_judul.csv", data, "text/csv"))
+    app.run()
+    text_box = app.selectbox(key="ud_text_column")
+    options = text_box.options
+    text_box.select("isian").run()
+
+    table = app.dataframe[0].value.to_string()
+    assert not app.exception
+    assert "wa 08xxxxxx0000" in options
+    assert not any("081299990000" in option for option in options)
+    assert "gagal terus @… tolong" in table
+    assert "rudi_h" not in table
+    assert "081234567890" not in table
+
+
+def test_app_upload_summary_masks_reasons_and_notes(app_environment: str) -> None:
+    app = open_upload_page()
+    rows = [
+        {"id": "p-1", "text": {"nik": "3215012345678903"}, "timestamp": "2026-10-01"},
+        {"id": "p-2", "text": "antrian verifikasi lama", "timestamp": "wa 081299998888"},
+    ]
+
+    app.get("file_uploader")[0].set_value(
+        ("pribadi.json", json.dumps(rows).encode("utf-8"), "application/json")
+    )
+    app.run()
+    app.button(key="ud_submit").click()
+    app.run()
+
+    headers = [header.value for header in app.subheader]
+    tables = " ".join(frame.value.to_string() for frame in app.dataframe)
+    assert not app.exception
+    assert "Baris yang dilewati" in headers
+    assert "Baris yang diubah" in headers
+    assert "xxxx8903" in tables
+    assert "321501234567" not in tables
+    assert "081299998888" not in tables
+    assert "99998" not in tables

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -993,3 +994,149 @@ def test_bad_inputs_write_all(tmp_path):
     written = make.write_all(tmp_path)
     assert len(written) == len(make.BUILDERS)
     assert all(path.exists() for path in written)
+
+
+# --------------------------------------------------------------------------- personal data
+
+# Invented numbers: a mobile number, another one, and a 16-digit NIK.
+PHONE = "081234567890"
+OTHER_PHONE = "081299998888"
+NIK = "3215012345678903"
+
+
+def _longest_digit_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"\d+", text)), default=0)
+
+
+def test_read_comments_cut_masks_phone_at_cut():
+    text = "x" * 9990 + " " + PHONE
+    data = pd.DataFrame({"komentar": [text]}).to_csv(index=False).encode()
+
+    stored = read_comments(data, "panjang.csv").comments["text"][0]
+
+    assert len(stored) == MAX_TEXT_CHARS
+    assert not stored.endswith("081234567")
+    assert _longest_digit_run(stored) <= 2
+
+
+def test_read_comments_cut_masks_nik_at_cut():
+    text = "x" * 9984 + " " + NIK
+    data = json.dumps([{"text": text}]).encode()
+
+    stored = read_comments(data, "panjang.json").comments["text"][0]
+
+    assert len(stored) == MAX_TEXT_CHARS
+    assert NIK[:15] not in stored
+    # Only digits the mask keeps (the last four) may remain.
+    assert stored.endswith("xxxxxxxxxxxx890")
+
+
+def test_import_cut_text_stored_masked(sqlite_url, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "kunci-uji-ingest-yang-cukup-panjang")
+    store = Store(sqlite_url)
+    data = pd.DataFrame({"komentar": ["y" * 9990 + " " + PHONE]}).to_csv(index=False).encode()
+
+    import_bytes(data, "panjang.csv", store, uploaded_by="uji")
+
+    stored = store.coded_frame()["text"][0]
+    assert "081234567" not in stored
+    assert _longest_digit_run(stored) <= 2
+
+
+def test_read_comments_json_object_reason_masks_nik():
+    data = json.dumps([{"text": {"nik": NIK}}, {"text": "antrian lama"}]).encode()
+
+    result = read_comments(data, "objek.json")
+
+    reason = result.skipped[0].reason
+    assert result.skipped[0].row_number == 1
+    assert "objek atau daftar JSON" in reason
+    assert NIK not in reason
+    assert NIK[-4:] in reason
+
+
+def test_read_comments_date_note_masks_phone():
+    data = f"komentar,tanggal\nantrian lama,wa {OTHER_PHONE}\n".encode()
+
+    note = read_comments(data, "tanggal.csv").notes[0].message
+
+    assert note.startswith("Tanggal 'wa 08")
+    assert "tidak terbaca" in note
+    assert OTHER_PHONE not in note
+    assert "99998" not in note
+
+
+def test_read_comments_long_date_cell_masked_before_cut():
+    # The 40-character excerpt would cut the number in two if it were cut first.
+    cell = "tanggal kosong, hubungi saja di " + PHONE
+    data = pd.DataFrame({"komentar": ["antrian lama"], "tanggal": [cell]}).to_csv(index=False)
+
+    note = read_comments(data.encode(), "tanggal.csv").notes[0].message
+
+    assert "0812" not in note
+    assert "'tanggal kosong, hubungi saja di 08" in note
+    assert "tidak terbaca" in note
+
+
+def test_read_comments_rating_note_masks_phone():
+    data = f"komentar,rating\nantrian lama,{PHONE}\n".encode()
+
+    note = read_comments(data, "rating.csv").notes[0].message
+
+    assert note.startswith("Rating '08")
+    assert PHONE not in note
+    assert "34567" not in note
+
+
+def test_read_comments_unclosed_quote_masks_excerpt():
+    data = (
+        "komentar,tanggal\nantrian lama,2024-01-05\n"
+        f'"nomor saya {PHONE} ya,2024-01-06\nlanjut,2024-01-07\n'
+    )
+
+    with pytest.raises(IngestError) as caught:
+        read_comments(data.encode(), "kutip.csv")
+
+    message = str(caught.value)
+    assert "tidak pernah ditutup" in message
+    assert '"nomor saya 08' in message
+    assert PHONE not in message
+    assert "34567" not in message
+
+
+@pytest.mark.parametrize("spaces", [185, 390])
+def test_read_comments_unclosed_quote_window_masks_cut_nik(spaces):
+    # Spaces push the NIK across the end of a window read after the quote: 200
+    # characters in older versions, 400 in the first window now.
+    data = f'komentar,tanggal\nantrian lama,2024-01-05\n"{" " * spaces}{NIK} lanjut\nb,c\n'
+
+    with pytest.raises(IngestError) as caught:
+        read_comments(data.encode(), "kutip.csv")
+
+    message = str(caught.value)
+    assert "tidak pernah ditutup" in message
+    assert _longest_digit_run(message) < 5
+
+
+def test_read_comments_missing_column_message_masks_name():
+    data = f"komentar,paspor {OTHER_PHONE}\nantrian lama,a\n".encode()
+
+    with pytest.raises(IngestError) as caught:
+        read_comments(data, "kolom.csv", text_column="wa " + PHONE)
+
+    message = str(caught.value)
+    assert "tidak ada di 'kolom.csv'" in message
+    assert PHONE not in message
+    assert OTHER_PHONE not in message
+    assert "'paspor 08" in message
+
+
+def test_preview_text_column_error_masks_headers():
+    data = f"angka,wa {OTHER_PHONE}\n1,2\n3,4\n".encode()
+
+    with pytest.raises(ingest.TextColumnError) as caught:
+        preview(data, "angka.csv")
+
+    assert OTHER_PHONE not in str(caught.value)
+    assert "'wa 08" in str(caught.value)
+    assert f"wa {OTHER_PHONE}" in caught.value.columns

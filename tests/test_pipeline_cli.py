@@ -271,3 +271,32 @@ def test_classify_lists_row_notes(export_path, tmp_path, capsys) -> None:
     assert "2 komentar dikodekan" in lines[0]
     assert lines[1].startswith("  baris 1: Tanggal 'kemarin sore' tidak terbaca")
     assert len(lines) == 2
+
+
+def _export_with_personal_cells(tmp_path: Path) -> Path:
+    """An invented export whose date and rating cells contain phone numbers."""
+    path = tmp_path / "pribadi.csv"
+    path.write_text(
+        "text,rating,date\n"
+        "antrian verifikasi lama,081234567890,wa 081299998888\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("command", ["classify", "import"])
+def test_row_notes_mask_phone_numbers(command, export_path, tmp_path, sqlite_url, capsys) -> None:
+    path = _export_with_personal_cells(tmp_path)
+    target = ["-o", str(tmp_path / "hasil.jsonl")] if command == "classify" else [
+        "--db", sqlite_url,
+    ]
+
+    code = main([command, str(path), *target])
+    output = capsys.readouterr().out
+
+    assert code == 0
+    assert "Tanggal 'wa 08" in output
+    assert "Rating '08" in output
+    assert "081299998888" not in output
+    assert "081234567890" not in output
+    assert "34567" not in output

@@ -30,6 +30,7 @@ from netno.priority import (
     stage_totals,
     theme_totals,
 )
+from netno.store import Store
 
 CODEBOOK = default_codebook()
 
@@ -543,3 +544,17 @@ def test_display_growth_reads_as_text():
     assert table.loc["Loading", "Pertumbuhan"] == "-50%"
     assert table.loc["Kode OTP", "Pertumbuhan"] == "baru"
     assert set(alone["Pertumbuhan"]) == {"-"}
+
+
+def test_save_action_status_masks_note_in_real_store(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'prioritas.sqlite'}")
+
+    save_action_status(
+        store, "kuota", status="dalam proses", note="  pelapor: ani@contoh.id, 0812-3456-7890 ",
+        action_date="2024-03-15", actor="kasi_inteldakim", codebook=CODEBOOK,
+    )
+
+    note = store.action_statuses()["kuota"]["note"]
+    assert "ani@contoh.id" not in note
+    assert "3456" not in note
+    assert note.startswith("pelapor: a***@")

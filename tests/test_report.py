@@ -160,6 +160,45 @@ def test_build_follow_up_shows_effect():
     assert row["status"] == "selesai"
 
 
+PERSONAL_NOTE = "Bu Sari (081234567890, sari@contoh.id) NIK 3215012345678903 sudah dihubungi"
+
+
+@pytest.fixture
+def data_with_note():
+    actions = {
+        "kuota": {"status": "selesai", "note": PERSONAL_NOTE, "action_date": "2024-02-20"},
+    }
+    return build_report_data(_coded_frame(), codebook=CODEBOOK, period="2024-03", actions=actions)
+
+
+def _assert_note_masked(text: str) -> None:
+    assert "Bu Sari" in text, "the note is missing"
+    assert "34567890" not in text
+    assert "sari@contoh.id" not in text
+    assert "321501234567" not in text
+
+
+def test_build_follow_up_masks_note(data_with_note):
+    _assert_note_masked(data_with_note.follow_up.iloc[0]["note"])
+
+
+def test_xlsx_follow_up_note_masked(data_with_note, tmp_path):
+    path = tmp_path / "laporan.xlsx"
+    write_xlsx(data_with_note, path, codebook=CODEBOOK)
+
+    sheet = openpyxl.load_workbook(path)["Tindak lanjut"]
+    cells = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
+
+    _assert_note_masked(cells)
+
+
+def test_html_follow_up_note_masked(data_with_note, tmp_path):
+    path = tmp_path / "laporan.html"
+    write_html(data_with_note, path)
+
+    _assert_note_masked(path.read_text(encoding="utf-8"))
+
+
 # --- Excel ------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from netno.auth import hash_password
@@ -311,3 +312,94 @@ def test_roles_presentation_hides_editors(staff_configured: str, page: str) -> N
 
     assert not app.exception
     assert editor_widgets(app, page) == []
+
+
+# An invented follow-up note as an older version stored it, before notes were masked.
+RAW_NOTE = "Pelapor Bu Sari wa 081234567890, NIK 3215012345678903, sari@contoh.id"
+
+
+def seed_raw_notes(database_url: str) -> None:
+    """Give every category a follow-up by the staff user with an unmasked note."""
+    store = Store(database_url)
+    for category in default_codebook().categories:
+        store.set_action_status(category, status="dalam proses", note="", action_date=None,
+                                actor=STAFF_NAME)
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE action_status SET note = :note"), {"note": RAW_NOTE})
+    engine.dispose()
+
+
+def note_captions(app: AppTest) -> list[str]:
+    return [caption.value for caption in app.caption if caption.value.startswith("Catatan:")]
+
+
+def assert_note_masked(captions: list[str]) -> None:
+    assert captions, "no follow-up note is shown"
+    for caption in captions:
+        assert "Bu Sari" in caption
+        assert "34567890" not in caption
+        assert "321501234567" not in caption
+        assert "sari@contoh.id" not in caption
+
+
+@pytest.mark.parametrize("query", [{}, {"mode": "presentasi"}])
+def test_roles_visitor_note_hides_staff_name(staff_configured: str, query) -> None:
+    start_app()  # loads the demo comments the recommendations need
+    seed_raw_notes(staff_configured)
+    app = start_app(query)
+    open_page(app, "pages/rekomendasi_prioritas.py")
+
+    captions = note_captions(app)
+    assert not app.exception
+    assert_note_masked(captions)
+    assert not any(f"({STAFF_NAME})" in caption for caption in captions)
+
+
+def test_roles_presentation_note_hides_staff_name(staff_configured: str) -> None:
+    app = log_in(start_app())
+    seed_raw_notes(staff_configured)
+    app.query_params["mode"] = "presentasi"
+    open_page(app, "pages/rekomendasi_prioritas.py")
+
+    captions = note_captions(app)
+    assert not app.exception
+    assert_note_masked(captions)
+    assert not any(f"({STAFF_NAME})" in caption for caption in captions)
+
+
+def test_roles_staff_note_shows_staff_name(staff_configured: str) -> None:
+    app = log_in(start_app())
+    seed_raw_notes(staff_configured)
+    open_page(app, "pages/rekomendasi_prioritas.py")
+
+    captions = note_captions(app)
+    assert not app.exception
+    assert_note_masked(captions)
+    assert all(caption.endswith(f"({STAFF_NAME})") for caption in captions)
+    assert "34567890" not in app.text_area[0].value
+
+
+def test_roles_staff_note_saved_masked(staff_configured: str) -> None:
+    app = log_in(start_app())
+    open_page(app, "pages/rekomendasi_prioritas.py")
+
+    app.text_area[0].input("sudah ditelepon ke 081299998888, NIK 3215012345678903")
+    app.button[0].click()
+    app.run()
+
+    notes = [entry["note"] for entry in Store(staff_configured).action_statuses().values()]
+    raw = _raw_notes(staff_configured)
+    assert not app.exception
+    assert len(notes) == 1
+    assert notes[0].startswith("sudah ditelepon ke 08")
+    assert "99998" not in raw[0]
+    assert "321501234567" not in raw[0]
+
+
+def _raw_notes(database_url: str) -> list[str]:
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        notes = [row[0] for row in connection.exec_driver_sql("SELECT note FROM action_status")]
+    engine.dispose()
+    return notes

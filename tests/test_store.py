@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 pytest.register_assert_rewrite("storefixtures")
 
@@ -263,6 +264,80 @@ def test_set_action_status_round_trip(store):
     assert status["note"] == "tambah slot Sabtu"
     assert status["action_date"] == date(2025, 3, 1)
     assert status["updated_by"] == "kasi"
+
+
+def _stored_column(database_url: str, sql: str) -> list:
+    """Read raw values with plain SQL, as someone copying the database file would."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return [row[0] for row in connection.exec_driver_sql(sql)]
+    finally:
+        engine.dispose()
+
+
+def test_set_action_status_masks_note_on_save(store, database_url):
+    store.set_action_status(
+        "kuota", status="baru", note="minta Bu Sari telepon 081234567890 atau sari@contoh.id",
+        action_date=None, actor="kasi",
+    )
+
+    stored = _stored_column(database_url, "SELECT note FROM action_status")
+
+    assert len(stored) == 1
+    assert "34567" not in stored[0]
+    assert "sari@contoh.id" not in stored[0]
+    assert stored[0].startswith("minta Bu Sari telepon 08")
+
+
+def test_action_statuses_masks_older_notes(store, database_url):
+    store.set_action_status("kuota", status="baru", note="", action_date=None, actor="kasi")
+    # A note saved by a version that did not mask notes yet.
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE action_status SET note = :note"),
+            {"note": "NIK pelapor 3215012345678903, wa 081299998888"},
+        )
+    engine.dispose()
+
+    note = store.action_statuses()["kuota"]["note"]
+
+    assert "321501234567" not in note
+    assert "99998" not in note
+    assert note.startswith("NIK pelapor ")
+
+
+def test_add_batch_masks_skip_reasons(store, database_url):
+    skipped = [{"row_number": 2, "reason": "Sel berisi ({\"nik\": \"3215012345678903\"})"}]
+
+    store.add_batch(
+        numbered_frame(0, 1), file_name="a.json", uploaded_by="petugas", rows_read=2,
+        skipped=skipped, source_format="json:umum", codebook_version="uji+0000000000",
+    )
+
+    raw = _stored_column(database_url, "SELECT skipped FROM batches")
+    assert "321501234567" not in raw[0]
+    assert "321501234567" not in store.batches()[0].skipped[0]["reason"]
+    assert store.batches()[0].skipped[0]["row_number"] == 2
+
+
+def test_batches_masks_older_skip_reasons(store, database_url):
+    store.add_batch(
+        numbered_frame(0, 1), file_name="a.json", uploaded_by="petugas", rows_read=2,
+        skipped=[{"row_number": 2, "reason": "kosong"}], source_format="json:umum",
+        codebook_version="uji+0000000000",
+    )
+    older = json.dumps([{"row_number": 2, "reason": "Tanggal 'wa 081299998888' tidak terbaca"}])
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE batches SET skipped = :skipped"), {"skipped": older})
+    engine.dispose()
+
+    reason = store.batches()[0].skipped[0]["reason"]
+
+    assert "99998" not in reason
+    assert reason.startswith("Tanggal 'wa 08")
 
 
 def test_set_action_status_unknown_status_raises(store):
