@@ -582,13 +582,12 @@ HAND_CODED_CATEGORY_HITS = [
     ("server_error", "tiada hari tanpa error"),
     ("server_error", "servernya gagal terus"),
     ("server_error", "tolong perbaiki servernya, susah login"),
-    ("server_error", "sistemnya kurang stabil dari kemarin"),
+    ("server_error", "sistemnya kurang stabil, tidak bisa login"),
     ("kuota", "pas buka tanggalnya nihil semua"),
     ("kuota", "slotnya tidak pernah ada tiap saya cek"),
     ("loading", "tidak bisa memuat data pemohon"),
     ("loading", "tidak ada respon waktu klik simpan"),
     ("loading", "aplikasinya sering not responding"),
-    ("loading", "isi formulir saja membutuhkan waktu lama"),
     ("force_closed", "aplikasinya restart sendiri tiap isi alamat"),
     ("force_closed", "tiap buka menu keluar terus"),
     ("force_closed", "habis isi otp layarnya gelap"),
@@ -611,6 +610,7 @@ HAND_CODED_CATEGORY_HITS = [
     ("server_error", "sistemnya selalu terganggu"),
     ("kuota", "sangat sulit mendapatkan kuota"),
     ("kode_otp", "nomor verifikasi dari email tidak sesuai"),
+    ("kuota", "tolong tambah kuota hariannya"),
 ]
 
 # "habis" meaning "after", a full phone, a server named beside a failure that is
@@ -624,6 +624,9 @@ HAND_CODED_CATEGORY_MISSES = [
     ("kode_otp", "kode otp benar tapi nik tidak valid"),
     ("force_closed", "tiap hari harus keluar terus ke kantor"),
     ("force_closed", "tidak bisa ke buka opsinya"),
+    ("server_error", "server tidak stabil, request time out terus"),
+    ("loading", "isi formulir saja memakan waktu lama"),
+    ("status_pembayaran", "sudah lewat masa pembayaran tapi masih kuning"),
     ("loading", "aplikasinya lancar tidak loading lama"),
     ("loading", "sekarang sudah tidak loading"),
     ("kuota", "kuota bandwidth saya habis"),
@@ -662,6 +665,15 @@ HAND_CODED_STEP_HITS = [
     ("registrasi", "gagal terus masukin email"),
     # A step match that itself reports a failure is not cancelled by "sudah" before it.
     ("pilih_jadwal", "sudah upload semua tanggal booking tidak bisa di klik"),
+    ("buka_aplikasi", "tiap mau buka loading lama"),
+    ("buka_aplikasi", "susah bener dibuka"),
+    ("buka_aplikasi", "kenapa tidak bisa menginstal aplikasinya"),
+    ("pilih_jadwal", "kanim kota saya tidak ada di aplikasi"),
+    ("pilih_jadwal", "mapsnya tidak bisa diakses"),
+    ("pilih_jadwal", "dari siang belum dapat tanggal, error terus"),
+    ("registrasi", "mendaftar kok lama sekali dapat verifikasinya"),
+    # "masuk" with the app named is still a login, as in the coding guide.
+    ("login", "susah masuk aplikasi dan lambat sekali"),
 ]
 
 HAND_CODED_STEP_MISSES = [
@@ -675,6 +687,8 @@ HAND_CODED_STEP_MISSES = [
     ("buka_aplikasi", "aplikasi jelek semenjak update tidak bisa klik tanggal"),
     ("isi_formulir", "sudah upload semua tanggal booking tidak bisa di klik"),
     ("pembayaran", "programmernya dibayar pemerintah tapi gini amat"),
+    ("registrasi", "tidak bisa lanjut ke tahap selanjutnya setelah verifikasi"),
+    ("buka_aplikasi", "pas buka tanggal selalu penuh"),
 ]
 
 
@@ -709,6 +723,8 @@ HAND_CODED_INTENTS = [
     ("keluhan", "aplikasi kacrut"),
     ("keluhan", "kurang di pelihara aplikasinya"),
     ("keluhan", "aplikasi pelayanan publik gini amat"),
+    ("keluhan", "app bosok"),
+    ("keluhan", "uang 350 ribu lenyap"),
     ("apresiasi", "wow"),
     ("apresiasi", "lumayan lah"),
     ("apresiasi", "sudah diperbaiki, mantap"),
