@@ -689,6 +689,7 @@ HAND_CODED_STEP_MISSES = [
     ("pembayaran", "programmernya dibayar pemerintah tapi gini amat"),
     ("registrasi", "tidak bisa lanjut ke tahap selanjutnya setelah verifikasi"),
     ("buka_aplikasi", "pas buka tanggal selalu penuh"),
+    ("registrasi", "verifikasi nik gagal terus"),
 ]
 
 
@@ -725,6 +726,14 @@ HAND_CODED_INTENTS = [
     ("keluhan", "aplikasi pelayanan publik gini amat"),
     ("keluhan", "app bosok"),
     ("keluhan", "uang 350 ribu lenyap"),
+    ("keluhan", "sangat membantu namun terbilang lama"),
+    ("keluhan", "ada apa ya dengan aplikasi ini"),
+    ("keluhan", "kok kantor imigrasi kota saya tidak ada?"),
+    ("keluhan", "tiap upload akta suka lama"),
+    ("keluhan", "aplikasinya kurang mendukung"),
+    ("apresiasi", "mantaf lanjutkan"),
+    ("apresiasi", "problem solved"),
+    ("apresiasi", "prosesnya cepat, tapi tidak lama juga antri di kantor"),
     ("apresiasi", "wow"),
     ("apresiasi", "lumayan lah"),
     ("apresiasi", "sudah diperbaiki, mantap"),
