@@ -611,6 +611,9 @@ HAND_CODED_CATEGORY_HITS = [
     ("kuota", "sangat sulit mendapatkan kuota"),
     ("kode_otp", "nomor verifikasi dari email tidak sesuai"),
     ("kuota", "tolong tambah kuota hariannya"),
+    ("kode_otp", "otp baru terkirim lebih dari 3 menit"),
+    ("kode_billing", "kode pembayaran tidak muncul juga"),
+    ("force_closed", "dari semalam gak bisa dibukak"),
 ]
 
 # "habis" meaning "after", a full phone, a server named beside a failure that is
@@ -733,6 +736,10 @@ HAND_CODED_INTENTS = [
     ("keluhan", "aplikasinya kurang mendukung"),
     ("apresiasi", "mantaf lanjutkan"),
     ("apresiasi", "problem solved"),
+    ("apresiasi", "propesional dalam melayani"),
+    ("keluhan", "tidak ditemukan kanim di lokasi saya"),
+    ("keluhan", "supaya di hapus saja aplikasinya"),
+    ("keluhan", "rajelas"),
     ("apresiasi", "prosesnya cepat, tapi tidak lama juga antri di kantor"),
     ("apresiasi", "wow"),
     ("apresiasi", "lumayan lah"),
