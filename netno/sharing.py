@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -11,6 +12,20 @@ _LOGGER = logging.getLogger(__name__)
 
 MODE_PARAM = "mode"
 PRESENTATION = "presentasi"
+
+# A mention pseudonym in a comment text, as privacy.protect_frame writes it. The
+# passport mask may have turned some of its hex digits into "x".
+_MENTION_PSEUDONYM_RE = re.compile(r"@pengguna-[0-9a-fx]{8}\b")
+HIDDEN_PSEUDONYM = "@pengguna"
+
+
+def hide_mention_pseudonyms(text: str) -> str:
+    """Return ``text`` with every mention pseudonym shown as "@pengguna".
+
+    Presentation mode shows no pseudonyms: on a projector, a pseudonym that stays the
+    same across comments would still let an audience follow one person.
+    """
+    return _MENTION_PSEUDONYM_RE.sub(HIDDEN_PSEUDONYM, text) if "@pengguna-" in text else text
 
 # Parameters that every page understands. The sidebar filters bind to these keys;
 # a multiselect bound to the URL carries the option's *label* (what format_func

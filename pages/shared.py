@@ -20,6 +20,7 @@ from netno.sharing import (
     base_url_from_config,
     build_share_link,
     check_params,
+    hide_mention_pseudonyms,
     notice_text,
     shared_rules,
 )
@@ -94,6 +95,17 @@ def _coded_frame(url: str | None, revision: tuple) -> pd.DataFrame:
     return _open_store(url).coded_frame()
 
 
+@st.cache_data(show_spinner=False, max_entries=1)
+def _presented_frame(url: str | None, revision: tuple) -> pd.DataFrame:
+    """Return the coded comments with mention pseudonyms hidden, for presentation mode."""
+    frame = _coded_frame(url, revision).copy()
+    frame["text"] = [
+        hide_mention_pseudonyms(text) if isinstance(text, str) else text
+        for text in frame["text"].tolist()
+    ]
+    return frame
+
+
 def store_revision(store: Store) -> tuple:
     """Return a value that changes whenever the stored comments or their codes change."""
     batches = store.batches()
@@ -117,6 +129,8 @@ def all_comments() -> pd.DataFrame:
         _viewer_password_form()
         st.stop()
     store = get_store()
+    if presentation_mode():
+        return _presented_frame(database_url(), store_revision(store))
     return _coded_frame(database_url(), store_revision(store))
 
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from netno.auth import hash_password
 from netno.codebook import default_codebook
+from netno.pipeline import import_bytes
 from netno.store import Store
 from tests.conftest import ROOT
 
@@ -192,6 +193,31 @@ def test_roles_presentation_clean_sidebar(app_environment: str) -> None:
     assert app.sidebar.toggle(key="share_presentation_toggle").value is True
     assert not any("Bagikan" in expander.label for expander in app.sidebar.expander)
     assert list(app.sidebar.warning) == []
+
+
+def _store_comment_with_mention(database_url: str) -> None:
+    rows = [{"id": "r-9", "text": "tanya @teman_kami soal antrian yang error terus",
+             "timestamp": "2026-10-06T02:00:00+0000", "username": "pengulas_dua"}]
+    import_bytes(json.dumps(rows).encode(), "komentar.json", Store(database_url),
+                 uploaded_by="rina")
+
+
+@pytest.mark.parametrize(("query", "shown"), [({}, "@pengguna-"), ({"mode": "presentasi"}, None)])
+def test_roles_presentation_hides_mention_pseudonyms(
+    app_environment: str, query: dict[str, str], shown: str | None
+) -> None:
+    _store_comment_with_mention(app_environment)
+    app = start_app(query)
+    open_page(app, "pages/komentar.py")
+    texts = " ".join(app.dataframe[0].value["Komentar"])
+
+    assert not app.exception
+    assert "@teman_kami" not in texts
+    if shown:
+        assert shown in texts
+    else:
+        assert "@pengguna-" not in texts
+        assert "tanya @pengguna soal antrian" in texts
 
 
 def test_roles_presentation_toggle_sets_mode(app_environment: str) -> None:

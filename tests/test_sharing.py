@@ -12,6 +12,7 @@ from netno.sharing import (
     base_url_from_config,
     build_share_link,
     check_params,
+    hide_mention_pseudonyms,
     notice_text,
     shared_rules,
 )
@@ -170,3 +171,10 @@ def test_build_share_link_rejects_relative_base() -> None:
 def test_base_url_from_config_uses_port() -> None:
     assert base_url_from_config("kantor", 8501) == "http://kantor:8501"
     assert base_url_from_config(None, 8501, "netno") == "http://localhost:8501/netno"
+
+
+def test_hide_mention_pseudonyms_masked_digits() -> None:
+    text = "kata @pengguna-3f9a1c2b dan @pengguna-exxxx577, juga @admin"
+
+    assert hide_mention_pseudonyms(text) == "kata @pengguna dan @pengguna, juga @admin"
+    assert hide_mention_pseudonyms("tanpa sebutan") == "tanpa sebutan"
