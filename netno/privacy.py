@@ -151,28 +151,42 @@ _OBFUSCATED_EMAIL_RE = re.compile(
 )
 _DOT_SPLIT_RE = re.compile(rf"(?i){_SPELLED_DOT}|[.．]")
 _TOP_LEVEL_DOMAIN_SET = frozenset(_TOP_LEVEL_DOMAINS.split("|"))
-# Every match of _OBFUSCATED_EMAIL_RE contains "@", "＠" (full width), "﹫" (small) or,
-# in lower case, one of these. Substring tests are several times faster than a search
-# for the word "at", and most comments contain none of them.
-_AT_WORD_HINTS = (" at ", "(at", "[at", "{at", "( at", "[ at", "{ at")
 
 
 def _has_email_hint(text: str) -> bool:
+    """Return False when _OBFUSCATED_EMAIL_RE cannot match ``text``.
+
+    Every match contains "@", "＠" (full width), "﹫" (small) or, in lower case, one of
+    the substrings tested below. Substring tests are several times faster than a search
+    for the word "at", and most comments contain none of them.
+    """
     if "@" in text or "＠" in text or "﹫" in text:
         return True
     lowered = text.lower()
-    return any(hint in lowered for hint in _AT_WORD_HINTS)
+    if "at" not in lowered:
+        return False
+    return (
+        " at " in lowered
+        or "(at" in lowered
+        or "[at" in lowered
+        or "{at" in lowered
+        or "( at" in lowered
+        or "[ at" in lowered
+        or "{ at" in lowered
+    )
+
 
 # Separators people type inside a phone number: any white space (also no-break and thin
 # spaces and line breaks), dots, slashes, underscores, parentheses, the soft hyphen and
 # the hyphen and dash characters U+2010 to U+2015 and U+2212.
 _PHONE_SEPARATOR = r"[\s.\-_/()\u00ad\u2010-\u2015\u2212]"
-# A number that may be a phone number: the prefix, then an 8, then digits with up to
-# three separator characters between any two. _mask_phones decides where it ends. A
-# letter may come right before it ("nomorku081234567890"), but not a digit, "+" or the
-# "x" of an already masked number.
+# A number that may be a phone number: the prefix, then an 8, then up to 12 digits
+# with up to three separator characters between any two. _mask_phones decides where it
+# ends, and needs only the first 13 digits to see whether a group is too long. A letter
+# may come right before it ("nomorku081234567890"), but not a digit, "+" or the "x" of
+# an already masked number.
 _PHONE_RE = re.compile(
-    rf"(?<![0-9x+])(\+62|62|0)({_PHONE_SEPARATOR}{{0,3}}8(?:{_PHONE_SEPARATOR}{{0,3}}\d)+)"
+    rf"(?<![0-9x+])(\+62|62|0)({_PHONE_SEPARATOR}{{0,3}}8(?:{_PHONE_SEPARATOR}{{0,3}}\d){{1,12}})"
 )
 _DIGIT_GROUP_RE = re.compile(r"\d+")
 _PHONE_SEPARATOR_RUN_RE = re.compile(f"{_PHONE_SEPARATOR}*")
@@ -280,8 +294,8 @@ def _mask_obfuscated_email(match: re.Match[str]) -> str:
     elif at[0].isspace() and not at[-1].isspace():
         is_address = provider
     else:
-        # Unspaced "@budi@gmail" needs no top-level domain; the plain pattern has
-        # already masked every such address that has a suffix.
+        # With an unspaced sign any suffix will do ("budi＠kantor．xyz"), as in the
+        # plain pattern.
         is_address = provider or top_level or (sign == at and bool(labels))
     if not is_address:
         return match.group(0)
@@ -292,9 +306,17 @@ def _mask_obfuscated_email(match: re.Match[str]) -> str:
 
 def _mask_emails(text: str) -> str:
     """Mask plain and disguised e-mail addresses; the result may be shorter than ``text``."""
-    if "@" in text:
-        text = _EMAIL_RE.sub(_mask_email, text)
-    return _OBFUSCATED_EMAIL_RE.sub(_mask_obfuscated_email, text)
+    # The rest of a chain such as "0＠budi.s@gmail" starts inside the first match, so it
+    # is found only in a second pass. Each pass that changes the text puts "***" before
+    # at least one more at sign, which no pattern reads as the end of a local part, so
+    # the loop ends.
+    previous = None
+    while text != previous:
+        previous = text
+        if "@" in text:
+            text = _EMAIL_RE.sub(_mask_email, text)
+        text = _OBFUSCATED_EMAIL_RE.sub(_mask_obfuscated_email, text)
+    return text
 
 
 def _looks_like_phone(number: str) -> bool:
@@ -332,10 +354,11 @@ def _mask_code_before_word(match: re.Match[str]) -> str:
 def _mask_phones(text: str) -> str:
     """Mask phone numbers: "0812-3456-7890" becomes "08xx-xxxx-7890".
 
-    A match runs over every digit group joined by separators. The phone number is the
-    longest run of whole groups from the start with 9 to 12 digits after the prefix, so a
-    following number ("0812 3456 7890 2024") is not swallowed. The search goes on right
-    after the kept part, so that a second phone number in the same run is found.
+    A match runs over the digit groups joined by separators, up to 13 digits after the
+    prefix. The phone number is the longest run of whole groups from the start with 9 to
+    12 digits after the prefix, so a following number ("0812 3456 7890 2024") is not
+    swallowed. The search goes on right after the kept part, so that a second phone
+    number in the same run is found.
     """
     out = []
     position = 0
@@ -408,9 +431,10 @@ def _mask_all_digits(match: re.Match[str]) -> str:
 # - bare digit run: 13 digits in a row;
 # - split number: _mask_split_digits keeps runs of fewer than 13 digits;
 # - passport, after "paspor" or alone: exactly 7 digits after the letters.
-# The digits are counted once, before any mask runs. This is safe because no mask adds
-# a digit. Masks replace digits by "x" or drop characters of an e-mail address, so the
-# text a later mask receives has at most as many digits as the original.
+# The digits are counted before the e-mail mask runs (and again after mentions become
+# pseudonyms, which may add digits). This is safe because no mask adds a digit. Masks
+# replace digits by "x" or drop characters of an e-mail address, so the text a later
+# mask or a later pass receives has at most as many digits as were counted.
 _DIGIT_MASKS: tuple[tuple[int, Callable[[str], str]], ...] = (
     (10, _substitute(_CODE_RE, _mask_code)),
     (10, _substitute(_CODE_BEFORE_WORD_RE, _mask_code_before_word)),
@@ -515,10 +539,12 @@ def _mask_text(text: str, *, mention_secret: bytes | None = None) -> str:
 
 # A handle is word characters (any script, also styled letters such as "𝐛𝐮𝐝𝐢") and
 # combining accents, with single dots between them. "@" may be full width ("＠") or
-# doubled ("@@budi"). A handle followed by "***" is the local part of a masked e-mail.
+# doubled ("@@budi"). A handle followed by "*" is the local part of a masked e-mail
+# ("b***@g***.com"). The atomic group keeps the handle whole, so this check cannot
+# backtrack into it.
 _HANDLE_PART = r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 _MENTION_RE = re.compile(
-    rf"(?<![\w.*@＠])[@＠]+({_HANDLE_PART}(?:\.{_HANDLE_PART})*)(?![\w.]*\*)"
+    rf"(?<![\w.*@＠])[@＠]++((?>{_HANDLE_PART}(?:\.{_HANDLE_PART})*))(?!\*)"
 )
 # Official accounts, "@admin" and "@Rp" (a price typed after "@") are not private
 # people, so these mentions stay readable.
@@ -548,9 +574,10 @@ def protect_frame(
 
     ``author`` becomes a ``pengguna-xxxxxxxx`` pseudonym unless ``keep_usernames`` is
     True. @mentions of people in ``text`` always become pseudonyms, because they name
-    someone other than the commenter. Mentions of official accounts (names containing
-    "imigrasi", "kanim", "paspor" and the like) are kept. ``text`` is always passed
-    through ``mask_text``. Missing values stay missing.
+    someone other than the commenter. Mentions of official accounts (names starting
+    with "imigrasi", "kanim" and the like) are kept. ``text`` is always masked as
+    ``mask_text`` does; e-mail addresses are masked before mentions are read, so
+    "budi @gmail.com" is not a mention. Missing values stay missing.
     """
     protected = frame.copy()
     if "author" in protected.columns and not keep_usernames:
