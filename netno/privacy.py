@@ -200,8 +200,9 @@ _CODE_WORDS = (
     r"permohonan|virtual\s*account|(?:no(?:mor|\.)?\s*)?va\b|no(?:mor|\.)?\s*rek(?:ening)?\b|"
     r"norek|rekening"
 )
-# The number: at least 10 digits, which _mask_code checks, with single spaces or dashes.
-_CODE_NUMBER = r"\d[\d \-]{8,24}\d"
+# The number: at least 10 digits, which _mask_code checks, with spaces (also no-break
+# and thin spaces) or dashes.
+_CODE_NUMBER = r"\d[\d \-\u00a0\u2009\u202f]{8,24}\d"
 # The keyword, then up to four words ("kode billing saya adalah", "sudah dibayar ("),
 # then the number.
 _CODE_RE = re.compile(
@@ -216,16 +217,20 @@ _CODE_BEFORE_WORD_RE = re.compile(
 # NIK starts with a province code (11 to 94), so a group starting with 0 is a phone number.
 # A group right after another number ("0812 3456 7890 0813 4567 8901") is not a NIK start.
 _NIK_SPACED_RE = re.compile(
-    r"(?<![\d])(?<!\d[ .\-/])[1-9]\d{3}([ .\-/])\d{4}\1\d{4}\1\d{4}(?![\d])"
+    rf"(?<![\d])(?<!\d{_PHONE_SEPARATOR})[1-9]\d{{3}}({_PHONE_SEPARATOR})\d{{4}}\1\d{{4}}\1\d{{4}}"
+    r"(?![\d])"
 )
 _LONG_DIGITS_RE = re.compile(r"\d{16,}")
 # Runs of 13 to 15 digits. Runs of 16 or more are masked before phone numbers, these
 # after them, so that a 13-digit "6281234567890" keeps the phone shape.
 _BARE_DIGITS_RE = re.compile(r"\d{13,}")
 # A number split irregularly ("32 1501 2345 67 0001"): 13 or more digits joined by
-# single spaces, dots or dashes. Phone numbers (at most 13 digits, starting 08 or +62)
-# are masked first, so what is left here is an identity, account or billing number.
-_SPLIT_DIGITS_RE = re.compile(r"(?<![\d.,])\d{1,8}(?:[ .-]\d{1,8})+(?![\d])")
+# single spaces (also no-break or thin), dots or dashes. Phone numbers (at most 13
+# digits, starting 08 or +62) are masked first, so what is left here is an identity,
+# account or billing number.
+_SPLIT_DIGITS_RE = re.compile(
+    r"(?<![\d.,])\d{1,8}(?:[ .\-\u00a0\u2009\u202f]\d{1,8})+(?![\d])"
+)
 _SPLIT_MIN_DIGITS = 13
 _ANY_DIGIT_RE = re.compile(r"\d")
 _PASSPORT_RE = re.compile(r"(?<![\w])([A-Za-z]{1,2})( ?)(\d{7})(?![\w])")
@@ -235,6 +240,10 @@ _PASSPORT_AFTER_WORD_RE = re.compile(
     r"(?i)(\bpaspor\w*(?:\W{1,3}[^\W\d_]+){0,2}?\W{1,3})([a-z]{1,2})([ .\-]{0,2})"
     r"(\d(?:[ \-]?\d){6})(?![\w])"
 )
+
+
+# Full-width forms U+FF01 to U+FF5E are ASCII "!" to "~" shifted by 0xFEE0.
+_FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 def _mask_digits(text: str, *, keep_head: int = 0, keep_tail: int = 4) -> str:
@@ -285,8 +294,12 @@ def _mask_obfuscated_email(match: re.Match[str]) -> str:
     """
     local, at, domain, suffix = match.group("local", "at", "domain", "suffix")
     labels = [label for label in _DOT_SPLIT_RE.split(suffix) if label]
-    provider = domain.lower() in _MAIL_PROVIDERS
-    top_level = bool(labels) and labels[-1].lower() in _TOP_LEVEL_DOMAIN_SET
+    # NFKC reads full-width "ｇｍａｉｌ．ｃｏｍ" as "gmail.com".
+    provider = unicodedata.normalize("NFKC", domain).lower() in _MAIL_PROVIDERS
+    top_level = (
+        bool(labels)
+        and unicodedata.normalize("NFKC", labels[-1]).lower() in _TOP_LEVEL_DOMAIN_SET
+    )
     sign = at.strip()
     if sign.lower() == "at":
         local_like = any(ch in "._%+-" or ch.isdigit() for ch in local)
@@ -453,15 +466,20 @@ def _mask_numbers(text: str, digit_chars: Iterable[str], digits: int) -> str:
     """Run the digit masks that ``digits`` allows; keep unmasked digits in their script.
 
     ``digit_chars`` are the ``\\d`` characters of the text. Digits of other scripts
-    ("０８１２", "٠٨١٢", "𝟎𝟖𝟏𝟐") are translated to ASCII in a copy, because the masks
-    read only ASCII digits. Each code point maps to one character, so the copy has the
-    same length as the text and the same indices. Where a mask put an "x" in the copy,
-    the output gets an "x"; every other character comes from ``text``.
+    ("０８１２", "٠٨١٢", "𝟎𝟖𝟏𝟐"), full-width letters and full-width punctuation
+    ("０８１２－３４５６") are translated to ASCII in a copy, because the masks read
+    only ASCII digits, letters and separators. Each code point maps to one character,
+    so the copy has the same length as the text and the same indices. Where a mask put
+    an "x" in the copy, the output gets an "x"; every other character comes from
+    ``text``.
     """
-    foreign = {ch for ch in digit_chars if ch > "9"}
     ascii_text = text
-    if foreign:
-        ascii_text = text.translate({ord(ch): str(unicodedata.decimal(ch)) for ch in foreign})
+    if not text.isascii():
+        table = dict(_FULL_WIDTH_TO_ASCII)
+        table.update({ord(ch): str(unicodedata.decimal(ch)) for ch in digit_chars if ch > "9"})
+        ascii_text = text.translate(table)
+        if ascii_text == text:
+            ascii_text = text
     # A mask keeps a few digits of each number it masks ("08xx xxxx 7890"). With the
     # digits around them, these may form a number that the masks find only in the next
     # pass, so the masks repeat until the text stops changing. Each pass that changes

@@ -258,6 +258,12 @@ def test_mask_text_phone_leaves_times_and_prices(text):
         ("wa \U0001d7ce\U0001d7d6\U0001d7cf\U0001d7d0\U0001d7d1\U0001d7d2\U0001d7d3"
          "\U0001d7d4\U0001d7d5\U0001d7d6\U0001d7d7\U0001d7ce",
          "wa \U0001d7ce\U0001d7d6xxxxxx\U0001d7d5\U0001d7d6\U0001d7d7\U0001d7ce"),
+        # Full-width separators are read like their ASCII forms.
+        ("\uff10\uff18\uff11\uff12\uff0d\uff13\uff14\uff15\uff16\uff0d"
+         "\uff17\uff18\uff19\uff10",
+         "\uff10\uff18xx\uff0dxxxx\uff0d\uff17\uff18\uff19\uff10"),
+        ("paspor \uff21\uff11\uff12\uff13\uff14\uff15\uff16\uff17",
+         "paspor \uff21xxxx\uff15\uff16\uff17"),
         # Digits of two scripts in one number.
         ("wa 08\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660",
          "wa 08xxxxxx\u0667\u0668\u0669\u0660"),
@@ -296,6 +302,8 @@ def test_mask_text_code_near_keyword(text, expected):
         ("ini 820240312345678 kode billing saya", "ini xxxxxxxxxxx5678 kode billing saya"),
         ("ref 1234567890123 ya", "ref xxxxxxxxx0123 ya"),
         ("nik 3215/0123/4567/8901", "nik xxxx/xxxx/xxxx/8901"),
+        ("nik 3215\u00a00123\u00a04567\u00a08901", "nik xxxx\u00a0xxxx\u00a0xxxx\u00a08901"),
+        ("nik 32\u00a01501 2345 67 0001", "nik xx\u00a0xxxx xxxx xx 0001"),
     ],
 )
 def test_mask_text_bare_and_slashed_numbers(text, expected):
@@ -333,6 +341,8 @@ def test_mask_text_passport_with_separator(text, expected):
         ("budi AT gmail DOT com", "b***@g***.com"),
         ("budi { At } gmail.com", "b***@g***.com"),
         ("budi\ufe6bgmail.com", "b***@g***.com"),
+        ("\uff42\uff55\uff44\uff49\uff20\uff47\uff4d\uff41\uff49\uff4c",
+         "\uff42***@\uff47***"),
         # The next sentence is not read as a suffix.
         ("kirim ke budi@ gmail. Terima kasih", "kirim ke b***@g***. Terima kasih"),
     ],
