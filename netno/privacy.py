@@ -154,7 +154,7 @@ _TOP_LEVEL_DOMAIN_SET = frozenset(_TOP_LEVEL_DOMAINS.split("|"))
 
 
 def _has_email_hint(text: str) -> bool:
-    """Return False when _OBFUSCATED_EMAIL_RE cannot match ``text``.
+    """Return True when _OBFUSCATED_EMAIL_RE may match ``text``, False when it cannot.
 
     Every match contains "@", "＠" (full width), "﹫" (small) or, in lower case, one of
     the substrings tested below. Substring tests are several times faster than a search
@@ -177,9 +177,10 @@ def _has_email_hint(text: str) -> bool:
 
 
 # Separators people type inside a phone number: any white space (also no-break and thin
-# spaces and line breaks), dots, slashes, underscores, parentheses, the soft hyphen and
-# the hyphen and dash characters U+2010 to U+2015 and U+2212.
-_PHONE_SEPARATOR = r"[\s.\-_/()\u00ad\u2010-\u2015\u2212]"
+# spaces and line breaks), zero-width spaces and joiners, dots, slashes, underscores,
+# parentheses, the soft hyphen and the hyphen and dash characters U+2010 to U+2015 and
+# U+2212.
+_PHONE_SEPARATOR = r"[\s.\-_/()\u00ad\u200b-\u200d\u2060\ufeff\u2010-\u2015\u2212]"
 # A number that may be a phone number: the prefix, then an 8, then up to 12 digits
 # with up to three separator characters between any two. _mask_phones decides where it
 # ends, and needs only the first 13 digits to see whether a group is too long. A letter
@@ -200,9 +201,9 @@ _CODE_WORDS = (
     r"permohonan|virtual\s*account|(?:no(?:mor|\.)?\s*)?va\b|no(?:mor|\.)?\s*rek(?:ening)?\b|"
     r"norek|rekening"
 )
-# The number: at least 10 digits, which _mask_code checks, with spaces (also no-break
-# and thin spaces) or dashes.
-_CODE_NUMBER = r"\d[\d \-\u00a0\u2009\u202f]{8,24}\d"
+# The number: at least 10 digits, which _mask_code checks, with spaces (also no-break,
+# thin and zero-width spaces) or dashes.
+_CODE_NUMBER = r"\d[\d \-\u00a0\u2009\u202f\u200b]{8,24}\d"
 # The keyword, then up to four words ("kode billing saya adalah", "sudah dibayar ("),
 # then the number.
 _CODE_RE = re.compile(
@@ -225,11 +226,11 @@ _LONG_DIGITS_RE = re.compile(r"\d{16,}")
 # after them, so that a 13-digit "6281234567890" keeps the phone shape.
 _BARE_DIGITS_RE = re.compile(r"\d{13,}")
 # A number split irregularly ("32 1501 2345 67 0001"): 13 or more digits joined by
-# single spaces (also no-break or thin), dots or dashes. Phone numbers (at most 13
+# single spaces (also no-break, thin or zero-width), dots or dashes. Phone numbers (at most 13
 # digits, starting 08 or +62) are masked first, so what is left here is an identity,
 # account or billing number.
 _SPLIT_DIGITS_RE = re.compile(
-    r"(?<![\d.,])\d{1,8}(?:[ .\-\u00a0\u2009\u202f]\d{1,8})+(?![\d])"
+    r"(?<![\d.,])\d{1,8}(?:[ .\-\u00a0\u2009\u202f\u200b]\d{1,8})+(?![\d])"
 )
 _SPLIT_MIN_DIGITS = 13
 _ANY_DIGIT_RE = re.compile(r"\d")
@@ -318,7 +319,7 @@ def _mask_obfuscated_email(match: re.Match[str]) -> str:
 
 
 def _mask_emails(text: str) -> str:
-    """Mask plain and disguised e-mail addresses; the result may be shorter than ``text``."""
+    """Mask plain and disguised e-mail addresses. The result may be shorter than ``text``."""
     # The rest of a chain such as "0＠budi.s@gmail" starts inside the first match, so it
     # is found only in a second pass. Each pass that changes the text puts "***" before
     # at least one more at sign, which no pattern reads as the end of a local part, so
@@ -349,7 +350,7 @@ def _mask_code(match: re.Match[str]) -> str:
     if digits < 10:
         return match.group(0)
     # A phone number a few words after "billing" ("billing gagal, hubungi 0812...")
-    # keeps the phone shape; _mask_phones masks it later. Right after the keyword it is
+    # keeps the phone shape, because _mask_phones masks it later. Right after the keyword it is
     # masked as a code, as before words were allowed in between.
     has_words = any(ch.isalpha() for ch in separator)
     if has_words and _looks_like_phone(number):
@@ -470,7 +471,7 @@ def _mask_numbers(text: str, digit_chars: Iterable[str], digits: int) -> str:
     ("０８１２－３４５６") are translated to ASCII in a copy, because the masks read
     only ASCII digits, letters and separators. Each code point maps to one character,
     so the copy has the same length as the text and the same indices. Where a mask put
-    an "x" in the copy, the output gets an "x"; every other character comes from
+    an "x" in the copy, the output gets an "x". Every other character comes from
     ``text``.
     """
     ascii_text = text

@@ -203,6 +203,7 @@ def test_mask_text_idempotent_on_examples():
         ("hp 0812\n3456\n7890", "hp 08xx\nxxxx\n7890"),
         ("hp 0812\u00ad3456\u00ad7890", "hp 08xx\u00adxxxx\u00ad7890"),
         ("hp 0812_3456_7890", "hp 08xx_xxxx_7890"),
+        ("hp 0812\u200b3456\u200b7890", "hp 08xx\u200bxxxx\u200b7890"),
         ("hp 0812/3456/7890", "hp 08xx/xxxx/7890"),
         ("hp 0812\u20133456\u20147890", "hp 08xx\u2013xxxx\u20147890"),
         ("wa 08 12 34 56 78 90", "wa 08 xx xx xx 78 90"),
