@@ -408,7 +408,8 @@ def _phone_start_is_plausible(prefix: str, rest: str, first_group: re.Match[str]
         return False
     if first_group.end() - first_group.start() > 1:
         return True
-    separator = _PHONE_SEPARATOR_RUN_RE.match(rest, first_group.end()).group(0)
+    following = _PHONE_SEPARATOR_RUN_RE.match(rest, first_group.end())
+    separator = following.group(0) if following else ""
     return all(ch.isspace() or ch in "()" for ch in separator)
 
 
@@ -475,7 +476,9 @@ def _mask_numbers(text: str, digit_chars: Iterable[str], digits: int) -> str:
     ascii_text = text
     if not text.isascii():
         table = dict(_FULL_WIDTH_TO_ASCII)
-        table.update({ord(ch): str(unicodedata.decimal(ch)) for ch in digit_chars if ch > "9"})
+        for ch in digit_chars:
+            if ch > "9":
+                table[ord(ch)] = ord("0") + unicodedata.decimal(ch)
         ascii_text = text.translate(table)
         if ascii_text == text:
             ascii_text = text
