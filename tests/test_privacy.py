@@ -409,6 +409,12 @@ def test_mask_text_empty_and_emoji():
         ("ref 123456789012345", "ref xxxxxxxxxxx2345"),
         ("ref 1234567890123", "ref xxxxxxxxx0123"),
         ("ref 123456789012", "ref 123456789012"),
+        ("ini 1234567890 kode billing", "ini xxxxxx7890 kode billing"),
+        ("ini 123456789 kode billing", "ini 123456789 kode billing"),
+        ("paspor C 123 4567", "paspor C xxx x567"),
+        ("paspor C 123 456", "paspor C 123 456"),
+        ("wa (0812) 345-678", "wa (08xx) xx5-678"),
+        ("wa (0812) 345-67", "wa (0812) 345-67"),
         ("ref \u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660"
          "\u0661\u0662\u0663\u0664\u0665\u0666",
          "ref xxxxxxxxxxxx\u0663\u0664\u0665\u0666"),
