@@ -564,7 +564,7 @@ def _mask_text(text: str, *, mention_secret: bytes | None = None) -> str:
 # backtrack into it.
 _HANDLE_PART = r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 _MENTION_RE = re.compile(
-    rf"(?<![\w.*@＠])[@＠]++((?>{_HANDLE_PART}(?:\.{_HANDLE_PART})*))(?!\*)"
+    rf"(?<![\w.*@＠])([@＠]++)((?>{_HANDLE_PART}(?:\.{_HANDLE_PART})*))(?!\*)"
 )
 # Official accounts, "@admin" and "@Rp" (a price typed after "@") are not private
 # people, so these mentions stay readable.
@@ -577,12 +577,15 @@ def _pseudonymise_mentions(text: str, secret: bytes) -> str:
     def replace(match: re.Match[str]) -> str:
         # NFKC turns styled and full-width letters into plain ones, so "@𝐛𝐮𝐝𝐢" and
         # "@budi" get the same pseudonym. Plain ASCII handles are unchanged by it.
-        name = unicodedata.normalize("NFKC", match.group(1))
+        signs, handle = match.groups()
+        name = unicodedata.normalize("NFKC", handle)
         # A pseudonym already in the text ("@pengguna-3f9a1c2b") stays as it is.
-        already = match.string.startswith("pengguna-", match.start(1))
+        already = match.string.startswith("pengguna-", match.start(2))
         if already or _OFFICIAL_MENTION_RE.search(name):
             return match.group(0)
-        return "@" + pseudonym(name, secret)
+        # The at signs stay as typed. Joined into one "@", "-@@0-budi.s" would become an
+        # address ("-@pengguna-…-budi.s") for the next pass to mask.
+        return signs + pseudonym(name, secret)
 
     return _MENTION_RE.sub(replace, text)
 

@@ -593,21 +593,22 @@ def test_protect_frame_private_account_with_office_word(mention):
 
 
 @pytest.mark.parametrize(
-    ("mention", "name"),
+    ("mention", "expected"),
     [
-        ("@búdí_santoso", "búdí_santoso"),
-        ("@@budi_santoso", "budi_santoso"),
-        ("\uff20budi_santoso", "budi_santoso"),
+        ("@búdí_santoso", "@" + pseudonym("búdí_santoso", SECRET)),
+        ("@@budi_santoso", "@@" + pseudonym("budi_santoso", SECRET)),
+        ("\uff20budi_santoso", "\uff20" + pseudonym("budi_santoso", SECRET)),
         # Styled letters are plain letters after NFKC normalisation.
-        ("@\U0001d41b\U0001d42e\U0001d41d\U0001d422_santoso", "budi_santoso"),
+        ("@\U0001d41b\U0001d42e\U0001d41d\U0001d422_santoso",
+         "@" + pseudonym("budi_santoso", SECRET)),
     ],
 )
-def test_protect_frame_mention_any_script(mention, name):
+def test_protect_frame_mention_any_script(mention, expected):
     frame = pd.DataFrame({"author": [None], "text": [f"tanya {mention} ya"]})
 
     protected = protect_frame(frame, secret=SECRET)["text"][0]
 
-    assert protected == f"tanya @{pseudonym(name, SECRET)} ya"
+    assert protected == f"tanya {expected} ya"
 
 
 def test_protect_frame_keeps_full_width_official_mention():
@@ -647,3 +648,12 @@ def test_protect_frame_idempotent_with_emails():
     assert "@" + pseudonym("teman_saya", SECRET) in once["text"][0]
     assert "r***@s***.id" in once["text"][0]
     assert "r***@g***.com" in once["text"][0]
+
+
+def test_protect_frame_idempotent_after_double_at_sign():
+    frame = pd.DataFrame({"author": [None], "text": ["-@@0-budi.s"]})
+
+    once = protect_frame(frame, secret=SECRET)
+
+    assert once["text"][0] == "-@@" + pseudonym("0", SECRET) + "-budi.s"
+    assert protect_frame(once, secret=SECRET)["text"].tolist() == once["text"].tolist()
