@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+import sys
 
 import pandas as pd
 import pytest
@@ -191,6 +192,189 @@ def test_mask_text_idempotent_on_examples():
     assert mask_text(once) == once
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wa (0812) 3456-7890", "wa (08xx) xxxx-7890"),
+        ("(+62) 812-3456-7890", "(+62) 8xx-xxxx-7890"),
+        ("+62 (812) 3456 7890", "+62 (8xx) xxxx 7890"),
+        ("hp 0812\u00a03456\u00a07890", "hp 08xx\u00a0xxxx\u00a07890"),
+        ("hp 0812\u20093456\u20097890", "hp 08xx\u2009xxxx\u20097890"),
+        ("hp 0812\n3456\n7890", "hp 08xx\nxxxx\n7890"),
+        ("hp 0812\u00ad3456\u00ad7890", "hp 08xx\u00adxxxx\u00ad7890"),
+        ("hp 0812_3456_7890", "hp 08xx_xxxx_7890"),
+        ("hp 0812\u200b3456\u200b7890", "hp 08xx\u200bxxxx\u200b7890"),
+        ("hp 0812/3456/7890", "hp 08xx/xxxx/7890"),
+        ("hp 0812\u20133456\u20147890", "hp 08xx\u2013xxxx\u20147890"),
+        ("wa 08 12 34 56 78 90", "wa 08 xx xx xx 78 90"),
+        ("wa 0 8 1 2 3 4 5 6 7 8 9 0", "wa 0 8 x x x x x x 7 8 9 0"),
+        ("nomorku081234567890ya", "nomorku08xxxxxx7890ya"),
+        ("wa 6281234567890", "wa 628xxxxxx7890"),
+    ],
+)
+def test_mask_text_phone_separators(text, expected):
+    assert mask_text(text) == expected
+    assert mask_text(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A following year or a second phone number is not swallowed.
+        ("hp 0812 3456 7890 2024", "hp 08xx xxxx 7890 2024"),
+        ("0812 3456 7890 0813 4567 8901", "08xx xxxx 7890 08xx xxxx 8901"),
+        # A time or date before the number is not read as its start.
+        ("jam 08.30 0812 3456 7890", "jam 08.30 08xx xxxx 7890"),
+        ("tgl 08/08/2023 0812 3456 7890", "tgl 08/08/2023 08xx xxxx 7890"),
+    ],
+)
+def test_mask_text_phone_boundaries(text, expected):
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tgl 08/08/2023 08.30 datang",
+        "nilai 0.81 0.92 0.73 0.64",
+        "jadwal 08.00-09.30 lalu 10.00",
+        "biaya Rp 350.000 atau 62.800.000",
+    ],
+)
+def test_mask_text_phone_leaves_times_and_prices(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\uff10\uff18\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10",
+         "\uff10\uff18xxxxxx\uff17\uff18\uff19\uff10"),
+        ("wa \u0660\u0668\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660",
+         "wa \u0660\u0668xxxxxx\u0667\u0668\u0669\u0660"),
+        ("wa \u06f0\u06f8\u06f1\u06f2-\u06f3\u06f4\u06f5\u06f6-\u06f7\u06f8\u06f9\u06f0",
+         "wa \u06f0\u06f8xx-xxxx-\u06f7\u06f8\u06f9\u06f0"),
+        ("wa \u09e6\u09ee\u09e7\u09e8 \u09e9\u09ea\u09eb\u09ec \u09ed\u09ee\u09ef\u09e6",
+         "wa \u09e6\u09eexx xxxx \u09ed\u09ee\u09ef\u09e6"),
+        ("wa \U0001d7ce\U0001d7d6\U0001d7cf\U0001d7d0\U0001d7d1\U0001d7d2\U0001d7d3"
+         "\U0001d7d4\U0001d7d5\U0001d7d6\U0001d7d7\U0001d7ce",
+         "wa \U0001d7ce\U0001d7d6xxxxxx\U0001d7d5\U0001d7d6\U0001d7d7\U0001d7ce"),
+        # Full-width separators are read like their ASCII forms.
+        ("\uff10\uff18\uff11\uff12\uff0d\uff13\uff14\uff15\uff16\uff0d"
+         "\uff17\uff18\uff19\uff10",
+         "\uff10\uff18xx\uff0dxxxx\uff0d\uff17\uff18\uff19\uff10"),
+        ("paspor \uff21\uff11\uff12\uff13\uff14\uff15\uff16\uff17",
+         "paspor \uff21xxxx\uff15\uff16\uff17"),
+        # Digits of two scripts in one number.
+        ("wa 08\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660",
+         "wa 08xxxxxx\u0667\u0668\u0669\u0660"),
+    ],
+)
+def test_mask_text_phone_in_other_scripts(text, expected):
+    assert mask_text(text) == expected
+    assert mask_text(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kode billing saya adalah 820240312345678",
+         "kode billing saya adalah xxxxxxxxxxx5678"),
+        ("kode billing sudah dibayar (820240312345678)",
+         "kode billing sudah dibayar (xxxxxxxxxxx5678)"),
+        ("ini 8202403123 kode billing saya", "ini xxxxxx3123 kode billing saya"),
+        ("nomor va 88081234567890", "nomor va xxxxxxxxxx7890"),
+        ("bayar ke virtual account 8808123456", "bayar ke virtual account xxxxxx3456"),
+        ("no rek 1234567890", "no rek xxxxxx7890"),
+        ("rekening saya di bank abc 1234567890", "rekening saya di bank abc xxxxxx7890"),
+        ("nomor permohonan saya 1234567890123", "nomor permohonan saya xxxxxxxxx0123"),
+        # A phone number a few words after the keyword keeps the phone shape.
+        ("billing gagal, hubungi 081234567890", "billing gagal, hubungi 08xxxxxx7890"),
+    ],
+)
+def test_mask_text_code_near_keyword(text, expected):
+    assert mask_text(text) == expected
+    assert mask_text(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ini 820240312345678 kode billing saya", "ini xxxxxxxxxxx5678 kode billing saya"),
+        ("ref 1234567890123 ya", "ref xxxxxxxxx0123 ya"),
+        ("nik 3215/0123/4567/8901", "nik xxxx/xxxx/xxxx/8901"),
+        ("nik 3215\u00a00123\u00a04567\u00a08901", "nik xxxx\u00a0xxxx\u00a0xxxx\u00a08901"),
+        ("nik 32\u00a01501 2345 67 0001", "nik xx\u00a0xxxx xxxx xx 0001"),
+    ],
+)
+def test_mask_text_bare_and_slashed_numbers(text, expected):
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no paspor C 123 4567", "no paspor C xxx x567"),
+        ("paspor A-1234567", "paspor A-xxxx567"),
+        ("paspor saya X-1234567 hilang", "paspor saya X-xxxx567 hilang"),
+    ],
+)
+def test_mask_text_passport_with_separator(text, expected):
+    assert mask_text(text) == expected
+    assert mask_text(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("budi [at] gmail dot com", "b***@g***.com"),
+        ("budi(at)gmail(dot)com", "b***@g***.com"),
+        ("budi.santoso at gmail.com", "b***@g***.com"),
+        ("tulis budi @ gmail . com ya", "tulis b***@g***.com ya"),
+        ("budi.santoso@ gmail.com", "b***@g***.com"),
+        ("budi.santoso(@)gmail.com", "b***@g***.com"),
+        ("budi.santoso[@]gmail.com", "b***@g***.com"),
+        ("budi\uff20gmail\uff0ecom", "b***@g***.com"),
+        ("budi.santoso@gmail saja", "b***@g*** saja"),
+        ("budi_santoso%kantor@gmail.com", "b***@g***.com"),
+        ('"budi santoso"@gmail.com', "b***@g***.com"),
+        ("rina.w at kantor.co.id", "r***@k***.co.id"),
+        ("budi AT gmail DOT com", "b***@g***.com"),
+        ("budi { At } gmail.com", "b***@g***.com"),
+        ("budi\ufe6bgmail.com", "b***@g***.com"),
+        ("\uff42\uff55\uff44\uff49\uff20\uff47\uff4d\uff41\uff49\uff4c",
+         "\uff42***@\uff47***"),
+        # The next sentence is not read as a suffix.
+        ("kirim ke budi@ gmail. Terima kasih", "kirim ke b***@g***. Terima kasih"),
+    ],
+)
+def test_mask_text_disguised_email(text, expected):
+    assert mask_text(text) == expected
+    assert mask_text(expected) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "look at example.com for more",
+        "I was at home. Then at school.",
+        "ketemu at kantor imigrasi",
+        "bayar @ 350rb",
+        "makasih @kanim.bdg sudah dibantu",
+        "info di @imigrasi.go.id",
+    ],
+)
+def test_mask_text_leaves_at_in_sentences(text):
+    assert mask_text(text) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="0123456789 .-/_()+xX8\u00a0\u00adkodebilngvapsr", max_size=60))
+def test_mask_text_digit_masks_keep_length(text):
+    for _min_digits, mask in privacy._DIGIT_MASKS:
+        assert len(mask(text)) == len(text)
+
+
 def test_mask_text_empty_and_emoji():
     assert mask_text("") == ""
     assert mask_text("😡😡😡") == "😡😡😡"
@@ -222,7 +406,15 @@ def test_mask_text_empty_and_emoji():
         ("paspor X\u0661\u0662\u0663\u0664\u0665\u0666\u0667",
          "paspor Xxxxx\u0665\u0666\u0667"),
         ("ref 1234567890123456", "ref xxxxxxxxxxxx3456"),
-        ("ref 123456789012345", "ref 123456789012345"),
+        ("ref 123456789012345", "ref xxxxxxxxxxx2345"),
+        ("ref 1234567890123", "ref xxxxxxxxx0123"),
+        ("ref 123456789012", "ref 123456789012"),
+        ("ini 1234567890 kode billing", "ini xxxxxx7890 kode billing"),
+        ("ini 123456789 kode billing", "ini 123456789 kode billing"),
+        ("paspor C 123 4567", "paspor C xxx x567"),
+        ("paspor C 123 456", "paspor C 123 456"),
+        ("wa (0812) 345-678", "wa (08xx) xx5-678"),
+        ("wa (0812) 345-67", "wa (0812) 345-67"),
         ("ref \u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660"
          "\u0661\u0662\u0663\u0664\u0665\u0666",
          "ref xxxxxxxxxxxx\u0663\u0664\u0665\u0666"),
@@ -241,10 +433,9 @@ def test_mask_text_digit_gate_boundaries(text, expected):
 
 def _mask_text_every_pattern(text: str) -> str:
     """Apply every mask in order with no digit gate, as mask_text did before the gate."""
-    masked = privacy._EMAIL_RE.sub(privacy._mask_email, text)
-    for _min_digits, pattern, replace in privacy._DIGIT_MASKS:
-        masked = pattern.sub(replace, masked)
-    return masked
+    masked = privacy._mask_emails(text)
+    digit_chars = privacy._ANY_DIGIT_RE.findall(text)
+    return privacy._mask_numbers(masked, digit_chars, sys.maxsize)
 
 
 # Pieces of comments with numbers in several scripts, separators, keywords and e-mails,
@@ -253,9 +444,13 @@ _NUMBERED_TEXT = st.lists(
     st.one_of(
         st.from_regex(r"[0-9]{1,17}", fullmatch=True),
         st.text(alphabet="0123456789\u0660\u0665\u0969\uff10\uff18\u00b2 .-", max_size=17),
+        st.text(alphabet="0189\u06f8\U0001d7d6 ./_()\u00a0\u00ad\u2013\nx", max_size=17),
         st.sampled_from(["+62", "62", "08", "0", "8", " ", "-", ".", ",", "@", "X", "AB", "E "]),
         st.sampled_from(["kode billing ", "kode bayar: ", "no. permohonan ", "nomor ", "NIK "]),
+        st.sampled_from([" kode billing", "nomor va ", "rekening saya ", "paspor ", "(", ")"]),
         st.sampled_from(["budi.s", "gmail", ".com", ".co.id", "_"]),
+        st.sampled_from([" at ", " [at] ", "(@)", " dot ", " . ", "\uff20", "\uff0e", '"', "%"]),
+        st.sampled_from([" AT ", "{ At }", "( at)", "\u00a0at ", "[AT]", "\ufe6b", " @ "]),
         st.text(max_size=6),
     ),
     max_size=25,
@@ -395,3 +590,70 @@ def test_protect_frame_private_account_with_office_word(mention):
     frame = pd.DataFrame({"author": [None], "text": [f"tanya ke {mention} saja"]})
 
     assert mention not in protect_frame(frame, secret=SECRET)["text"][0]
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        ("@búdí_santoso", "@" + pseudonym("búdí_santoso", SECRET)),
+        ("@@budi_santoso", "@@" + pseudonym("budi_santoso", SECRET)),
+        ("\uff20budi_santoso", "\uff20" + pseudonym("budi_santoso", SECRET)),
+        # Styled letters are plain letters after NFKC normalisation.
+        ("@\U0001d41b\U0001d42e\U0001d41d\U0001d422_santoso",
+         "@" + pseudonym("budi_santoso", SECRET)),
+    ],
+)
+def test_protect_frame_mention_any_script(mention, expected):
+    frame = pd.DataFrame({"author": [None], "text": [f"tanya {mention} ya"]})
+
+    protected = protect_frame(frame, secret=SECRET)["text"][0]
+
+    assert protected == f"tanya {expected} ya"
+
+
+def test_protect_frame_keeps_full_width_official_mention():
+    frame = pd.DataFrame({"author": [None], "text": ["tanya \uff20kanim_contoh saja"]})
+    assert protect_frame(frame, secret=SECRET)["text"][0] == "tanya \uff20kanim_contoh saja"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kirim ke budi.santoso @gmail.com ya", "kirim ke b***@g***.com ya"),
+        ("halo @budi.santoso@gmail.com", "halo @b***@g***.com"),
+    ],
+)
+def test_protect_frame_spaced_email_not_mention(text, expected):
+    frame = pd.DataFrame({"author": [None], "text": [text]})
+
+    protected = protect_frame(frame, secret=SECRET)["text"][0]
+
+    assert protected == expected
+    assert "pengguna-" not in protected
+
+
+def test_protect_frame_idempotent_with_emails():
+    frame = pd.DataFrame({
+        "author": [None, None],
+        "text": [
+            "@teman_saya kirim ke rina@surel.id atau rina [at] gmail dot com",
+            "wa (0812) 3456-7890, \uff20budi_s, joko @ gmail . com",
+        ],
+    })
+
+    once = protect_frame(frame, secret=SECRET)
+    twice = protect_frame(once, secret=SECRET, keep_usernames=True)
+
+    assert twice["text"].tolist() == once["text"].tolist()
+    assert "@" + pseudonym("teman_saya", SECRET) in once["text"][0]
+    assert "r***@s***.id" in once["text"][0]
+    assert "r***@g***.com" in once["text"][0]
+
+
+def test_protect_frame_idempotent_after_double_at_sign():
+    frame = pd.DataFrame({"author": [None], "text": ["-@@0-budi.s"]})
+
+    once = protect_frame(frame, secret=SECRET)
+
+    assert once["text"][0] == "-@@" + pseudonym("0", SECRET) + "-budi.s"
+    assert protect_frame(once, secret=SECRET)["text"].tolist() == once["text"].tolist()
