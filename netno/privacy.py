@@ -573,6 +573,15 @@ _OFFICIAL_MENTION_RE = re.compile(
 )
 
 
+def hide_mentions(text: str, replacement: str = "@…") -> str:
+    """Replace every mention in ``text`` by ``replacement``, official accounts too.
+
+    For views shown before pseudonyms exist, such as the upload preview. The local
+    part of an e-mail address is not a mention, because its "@" follows a letter.
+    """
+    return _MENTION_RE.sub(replacement, text) if "@" in text or "＠" in text else text
+
+
 def _pseudonymise_mentions(text: str, secret: bytes) -> str:
     def replace(match: re.Match[str]) -> str:
         # NFKC turns styled and full-width letters into plain ones, so "@𝐛𝐮𝐝𝐢" and

@@ -15,8 +15,8 @@ PRESENTATION = "presentasi"
 
 # A mention pseudonym in a comment text, as privacy.protect_frame writes it. The
 # passport mask may have turned some of its hex digits into "x".
-_MENTION_PSEUDONYM_RE = re.compile(r"@pengguna-[0-9a-fx]{8}\b")
-HIDDEN_PSEUDONYM = "@pengguna"
+# The at signs stay as typed ("＠", "@@").
+_MENTION_PSEUDONYM_RE = re.compile(r"([@＠]+)pengguna-[0-9a-fx]{8}\b")
 
 
 def hide_mention_pseudonyms(text: str) -> str:
@@ -25,7 +25,7 @@ def hide_mention_pseudonyms(text: str) -> str:
     Presentation mode shows no pseudonyms: on a projector, a pseudonym that stays the
     same across comments would still let an audience follow one person.
     """
-    return _MENTION_PSEUDONYM_RE.sub(HIDDEN_PSEUDONYM, text) if "@pengguna-" in text else text
+    return _MENTION_PSEUDONYM_RE.sub(r"\1pengguna", text) if "pengguna-" in text else text
 
 # Parameters that every page understands. The sidebar filters bind to these keys;
 # a multiselect bound to the URL carries the option's *label* (what format_func

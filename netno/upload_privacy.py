@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from netno.privacy import mask_preview, mask_text, personal_columns
+from netno.privacy import hide_mentions, mask_preview, mask_text, personal_columns
 
 __all__ = [
     "CONTACT_COLUMN_WORDS",
@@ -31,10 +31,6 @@ _CONTACT_COLUMN_RE = re.compile(
     r"(?i)(?<![^\W_])(?:" + "|".join(map(re.escape, CONTACT_COLUMN_WORDS)) + r")(?![^\W_])"
 )
 
-# The same shape as the mentions ``privacy.protect_frame`` pseudonymises: Instagram
-# user names with single dots between letters, digits and underscores.
-_MENTION_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
-HIDDEN_MENTION = "@…"
 
 
 def contact_columns(columns: Iterable[object]) -> list[str]:
@@ -43,16 +39,6 @@ def contact_columns(columns: Iterable[object]) -> list[str]:
     The match ignores case. Names are compared as text, so a numeric header works too.
     """
     return [str(column) for column in columns if _CONTACT_COLUMN_RE.search(str(column))]
-
-
-def hide_mentions(text: str) -> str:
-    """Replace every @mention in ``text`` by "@…".
-
-    The preview runs before pseudonyms exist, so no mention is kept, not even an
-    official account. An e-mail address is left for ``mask_text``, because its "@"
-    follows a letter.
-    """
-    return _MENTION_RE.sub(HIDDEN_MENTION, text) if "@" in text else text
 
 
 def masked_column_names(columns: Iterable[object]) -> list[str]:

@@ -174,7 +174,7 @@ def test_base_url_from_config_uses_port() -> None:
 
 
 def test_hide_mention_pseudonyms_masked_digits() -> None:
-    text = "kata @pengguna-3f9a1c2b dan @pengguna-exxxx577, juga @admin"
+    text = "kata @pengguna-3f9a1c2b dan @pengguna-exxxx577, ＠pengguna-00aa11bb, juga @admin"
 
-    assert hide_mention_pseudonyms(text) == "kata @pengguna dan @pengguna, juga @admin"
+    assert hide_mention_pseudonyms(text) == "kata @pengguna dan @pengguna, ＠pengguna, juga @admin"
     assert hide_mention_pseudonyms("tanpa sebutan") == "tanpa sebutan"
