@@ -1426,8 +1426,30 @@ def _json_invalid(
         )
     return IngestError(
         f"File JSON '{filename}' tidak valid di baris {line}, kolom {error.colno} "
-        f"(posisi {error.pos}): {error.msg}. Periksa file atau ekspor ulang, lalu unggah lagi."
+        f"(posisi {error.pos}): {_json_problem(error.msg)}. Periksa file atau ekspor ulang, "
+        "lalu unggah lagi."
     )
+
+
+# The parser's English messages, by their first words, in the words shown to users.
+_JSON_PROBLEMS = (
+    ("Expecting property name", "nama kolom harus diapit tanda kutip ganda"),
+    ("Expecting value", "nilai yang diharapkan tidak ada"),
+    ("Expecting ',' delimiter", "tanda koma yang diharapkan tidak ada"),
+    ("Expecting ':' delimiter", "tanda titik dua yang diharapkan tidak ada"),
+    ("Extra data", "ada data lain setelah akhir JSON"),
+    ("Invalid control character", "ada karakter kontrol di dalam teks"),
+    ("Invalid \\escape", "ada garis miring terbalik yang tidak sah"),
+    ("Invalid \\uXXXX escape", "ada kode \\u yang tidak sah"),
+)
+
+
+def _json_problem(message: str) -> str:
+    """Return the Indonesian words for a ``json.JSONDecodeError`` message."""
+    for start, problem in _JSON_PROBLEMS:
+        if message.startswith(start):
+            return problem
+    return "susunan JSON rusak"
 
 
 # A lone surrogate code point is not a character, and it cannot be written as UTF-8

@@ -93,6 +93,10 @@ def _secret_from_env(value: str) -> bytes:
         key = bytes.fromhex(text)
     except ValueError:
         key = text.encode("utf-8")
+    # A short text of hex letters ("aaaaaaaaaaaaaaaa") is long enough as text, as the
+    # README promises, but too short as hex: read it as text.
+    if len(key) < _MIN_SECRET_BYTES:
+        key = text.encode("utf-8")
     if len(key) < _MIN_SECRET_BYTES:
         raise SecretKeyError(
             f"NETNO_SECRET_KEY terlalu pendek ({len(key)} byte, minimal {_MIN_SECRET_BYTES}). "

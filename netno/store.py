@@ -1130,8 +1130,8 @@ def _read_backup(path: Path, *, name: str) -> dict[str, list[dict[str, Any]]]:
                                                   manifest["tables"].get(table.name))
     except (zipfile.BadZipFile, EOFError) as error:
         raise StoreError(
-            f"File {name!r} bukan cadangan netno yang utuh ({error}). Gunakan file yang "
-            "dibuat dengan `python -m netno backup`."
+            f"File {name!r} bukan cadangan netno yang utuh (bukan arsip ZIP yang lengkap). "
+            "Gunakan file yang dibuat dengan `python -m netno backup`."
         ) from error
     return content
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -146,6 +147,9 @@ def _parse_month(value: str | None, option: str, *, end: bool) -> date | None:
     if value is None:
         return None
     try:
+        # "2025-1" is rejected too, so that a month is always written the same way.
+        if not re.fullmatch(r"\d{4}-\d{2}", value):
+            raise ValueError(value)
         year, month = (int(part) for part in value.split("-"))
         last_day = calendar.monthrange(year, month)[1]
         return date(year, month, last_day if end else 1)

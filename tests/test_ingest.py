@@ -655,6 +655,24 @@ def test_read_comments_invalid_json_position():
         _read(make.invalid_json())
 
 
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b'[{komentar: "a"}]', "nama kolom harus diapit tanda kutip ganda"),
+        (b'[{"komentar": "a",, "b": 1}]', "tanda kutip ganda"),
+        (b'[{"komentar" "a"}]', "tanda titik dua yang diharapkan tidak ada"),
+        (b'[{"komentar": "a\\q"}]', "garis miring terbalik yang tidak sah"),
+    ],
+)
+def test_read_comments_invalid_json_in_indonesian(data, problem):
+    with pytest.raises(IngestError) as raised:
+        read_comments(data, "rusak.json")
+
+    assert problem in str(raised.value)
+    assert "Expecting" not in str(raised.value)
+    assert "Invalid" not in str(raised.value)
+
+
 def test_read_comments_invalid_jsonl_line():
     with pytest.raises(IngestError, match="baris 2"):
         _read(make.invalid_jsonl())

@@ -56,6 +56,12 @@ def test_load_secret_creates_file_once(tmp_path, monkeypatch):
     assert load_secret(path) == first
 
 
+def test_load_secret_short_hex_text_is_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETNO_SECRET_KEY", "abcdefabcdefabcd")
+
+    assert load_secret(tmp_path / "secret_key") == b"abcdefabcdefabcd"
+
+
 def test_load_secret_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("NETNO_SECRET_KEY", "ab" * 32)
     path = tmp_path / "secret_key"

@@ -142,7 +142,7 @@ def test_stats_text_prints_total(tmp_path, capsys):
     assert "Kategori: kuota 3" in out
 
 
-@pytest.mark.parametrize("month", ["2025-13", "Maret", "2025"])
+@pytest.mark.parametrize("month", ["2025-13", "Maret", "2025", "2025-1"])
 def test_stats_bad_month_exits_2(tmp_path, capsys, month):
     code, _, err = _run(capsys, "stats", "--since", month, "--db", str(tmp_path / "n.sqlite"))
 
