@@ -677,6 +677,14 @@ HAND_CODED_STEP_HITS = [
     ("registrasi", "mendaftar kok lama sekali dapat verifikasinya"),
     # "masuk" with the app named is still a login, as in the coding guide.
     ("login", "susah masuk aplikasi dan lambat sekali"),
+    ("login", "verifikasi dengan slide tidak bisa digeser"),
+    ("login", "masuk ke akunya saja tidak bisa"),
+    ("buka_aplikasi", "baru buka saja sudah timeout"),
+    ("buka_aplikasi", "dari semalam tidak bisa trbuka"),
+    ("pilih_jadwal", "tanggalnya tidak bisa di pencet"),
+    ("submit_permohonan", "harus ulang pengajuan permohonan, error terus"),
+    ("registrasi", "nomor saya sudah terdata padahal belum daftar, aneh"),
+    ("unduh_pdf", "tidak bisa ekspor dokumen"),
 ]
 
 HAND_CODED_STEP_MISSES = [
@@ -693,6 +701,8 @@ HAND_CODED_STEP_MISSES = [
     ("registrasi", "tidak bisa lanjut ke tahap selanjutnya setelah verifikasi"),
     ("buka_aplikasi", "pas buka tanggal selalu penuh"),
     ("registrasi", "verifikasi nik gagal terus"),
+    ("registrasi", "verifikasi dengan slide tidak bisa digeser"),
+    ("isi_formulir", "tidak bisa ekspor dokumen"),
 ]
 
 
