@@ -614,6 +614,9 @@ HAND_CODED_CATEGORY_HITS = [
     ("kode_otp", "otp baru terkirim lebih dari 3 menit"),
     ("kode_billing", "kode pembayaran tidak muncul juga"),
     ("force_closed", "dari semalam gak bisa dibukak"),
+    ("force_closed", "pas login tampilan hitam terus"),
+    ("status_pembayaran", "sudah bayar sebelum batas waktu, tapi di aplikasi belum terbayar"),
+    ("server_error", "banyak elor"),
 ]
 
 # "habis" meaning "after", a full phone, a server named beside a failure that is
@@ -633,6 +636,7 @@ HAND_CODED_CATEGORY_MISSES = [
     ("loading", "aplikasinya lancar tidak loading lama"),
     ("loading", "sekarang sudah tidak loading"),
     ("kuota", "kuota bandwidth saya habis"),
+    ("loading", "mentok di langkah 4, tidak bisa lanjut"),
 ]
 
 
@@ -703,6 +707,7 @@ HAND_CODED_STEP_MISSES = [
     ("registrasi", "verifikasi nik gagal terus"),
     ("registrasi", "verifikasi dengan slide tidak bisa digeser"),
     ("isi_formulir", "tidak bisa ekspor dokumen"),
+    ("buka_aplikasi", "gausah di install"),
 ]
 
 
@@ -750,6 +755,15 @@ HAND_CODED_INTENTS = [
     ("keluhan", "tidak ditemukan kanim di lokasi saya"),
     ("keluhan", "supaya di hapus saja aplikasinya"),
     ("keluhan", "rajelas"),
+    ("keluhan", "ternyata aplikasi penguji kesabaran"),
+    ("keluhan", "aplikasi negara ya begini hasilnya"),
+    ("keluhan", "aplikasi pemerintah mana pernah bener"),
+    ("keluhan", "gausah di install"),
+    ("keluhan", "lama prosesnya"),
+    ("keluhan", "kurang matap"),
+    ("keluhan", "mentok di langkah 4"),
+    ("apresiasi", "simpel, tidak ribet, tidak perlu lewat calo"),
+    ("lainnya", "semoga bagus aplikasinya"),
     ("apresiasi", "prosesnya cepat, tapi tidak lama juga antri di kantor"),
     ("apresiasi", "wow"),
     ("apresiasi", "lumayan lah"),
