@@ -1025,7 +1025,7 @@ def save_action_status(
 ) -> None:
     """Validate a follow-up status and save it with ``store.set_action_status``.
 
-    The note is saved after ``mask_text``, because visitors and the downloadable
+    The store masks personal data in the note, because visitors and the downloadable
     report can read it.
 
     Raises:
@@ -1042,7 +1042,7 @@ def save_action_status(
         )
     date = _as_date(action_date, "tindakan") if action_date is not None else None
     store.set_action_status(
-        category, status=status, note=mask_text(note.strip()), action_date=date, actor=actor
+        category, status=status, note=note.strip(), action_date=date, actor=actor
     )
     _LOGGER.info("action status of %s set to %r by %s", category, status, actor)
 

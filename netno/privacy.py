@@ -352,8 +352,8 @@ def _mask_code(match: re.Match[str]) -> str:
     if digits < 10:
         return match.group(0)
     # A phone number a few words after "billing" ("billing gagal, hubungi 0812...")
-    # keeps the phone shape, because _mask_phones masks it later. Right after the keyword it is
-    # masked as a code, as before words were allowed in between.
+    # keeps the phone shape, because _mask_phones masks it later. A number right after
+    # the keyword is masked as a code.
     has_words = any(ch.isalpha() for ch in separator)
     if has_words and _looks_like_phone(number):
         return match.group(0)

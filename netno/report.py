@@ -142,7 +142,7 @@ def _follow_up(
             {
                 "label": codebook.categories[category].label,
                 "status": entry.get("status", ""),
-                # Masked here too, because ``actions`` may come from an older store.
+                # Store.action_statuses masks notes, but a caller may pass its own.
                 "note": mask_text(entry.get("note", "") or ""),
                 "action_date": str(action_date)[:10] if action_date else "",
                 "mean_before": effect["mean_before"] if effect else None,

@@ -330,14 +330,14 @@ def test_app_upload_preview_hides_contact_columns(app_environment: str) -> None:
     app.get("file_uploader")[0].set_value(("kontak.csv", CONTACT_CSV.encode(), "text/csv"))
     app.run()
 
-    shown = app.dataframe[0].value
-    table = shown.to_string()
+    preview = app.dataframe[0].value
+    table = preview.to_string()
     options = app.selectbox(key="ud_date_column").options
     assert not app.exception
     for value in CONTACT_VALUES:
         assert value not in table, value
         assert not any(value in option for option in options), value
-    assert "paspor 08xxxxxx0000" in list(shown.columns)
+    assert "paspor 08xxxxxx0000" in list(preview.columns)
     assert "kak @… antrian" in table
     assert any("@…" in caption.value for caption in app.caption)
 

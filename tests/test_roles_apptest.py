@@ -369,29 +369,26 @@ def assert_note_masked(captions: list[str]) -> None:
         assert "sari@contoh.id" not in caption
 
 
+def assert_note_for_visitor(app: AppTest) -> None:
+    captions = note_captions(app)
+    assert not app.exception
+    assert_note_masked(captions)
+    assert not any(f"({STAFF_NAME})" in caption for caption in captions)
+
+
 @pytest.mark.parametrize("query", [{}, {"mode": "presentasi"}])
 def test_roles_visitor_note_hides_staff_name(staff_configured: str, query) -> None:
     start_app()  # loads the demo comments the recommendations need
     seed_raw_notes(staff_configured)
     app = start_app(query)
-    open_page(app, "pages/rekomendasi_prioritas.py")
-
-    captions = note_captions(app)
-    assert not app.exception
-    assert_note_masked(captions)
-    assert not any(f"({STAFF_NAME})" in caption for caption in captions)
+    assert_note_for_visitor(open_page(app, "pages/rekomendasi_prioritas.py"))
 
 
 def test_roles_presentation_note_hides_staff_name(staff_configured: str) -> None:
     app = log_in(start_app())
     seed_raw_notes(staff_configured)
     app.query_params["mode"] = "presentasi"
-    open_page(app, "pages/rekomendasi_prioritas.py")
-
-    captions = note_captions(app)
-    assert not app.exception
-    assert_note_masked(captions)
-    assert not any(f"({STAFF_NAME})" in caption for caption in captions)
+    assert_note_for_visitor(open_page(app, "pages/rekomendasi_prioritas.py"))
 
 
 def test_roles_staff_note_shows_staff_name(staff_configured: str) -> None:
